@@ -1,0 +1,85 @@
+package de.sid.verbund.cluster.hazelcast.internal;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.ListenerConfig;
+import com.hazelcast.config.NetworkConfig;
+import java.util.Arrays;
+import java.util.EventListener;
+import java.util.List;
+
+/** Turns our {@link ClusterConfig} keys into a Hazelcast member {@link Config}; nothing else is read. */
+final class HazelcastConfigs {
+    /** Member attribute carrying our member id, so every member knows the others' ids. */
+    static final String MEMBER_ID_ATTRIBUTE = "verbund.member.id";
+
+    private HazelcastConfigs() {
+    }
+
+    /**
+     * @param cfg our configuration
+     * @param memberId the resolved member id (also the instance name)
+     * @param listeners registered before the member starts, so no event is missed
+     */
+    static Config build(ClusterConfig cfg, String memberId, EventListener... listeners) {
+        String bind = cfg.bind_address().trim();
+        if (bind.isEmpty()) {
+            throw new IllegalArgumentException("bind.address must not be empty");
+        }
+        requirePositive("port", cfg.port());
+        requirePositive("port.count", cfg.port_count());
+        requirePositive("heartbeat.interval.s", cfg.heartbeat_interval_s());
+        if (cfg.max_no_heartbeat_s() <= cfg.heartbeat_interval_s()) {
+            throw new IllegalArgumentException("max.no.heartbeat.s (" + cfg.max_no_heartbeat_s()
+                    + ") must be larger than heartbeat.interval.s (" + cfg.heartbeat_interval_s() + ")");
+        }
+
+        Config c = new Config();
+        c.setClusterName(cfg.cluster_name().trim());
+        c.setInstanceName(memberId);
+        c.getMemberAttributeConfig().setAttribute(MEMBER_ID_ATTRIBUTE, memberId);
+
+        c.setProperty("hazelcast.phone.home.enabled", "false");
+        c.setProperty("hazelcast.socket.bind.any", "false");
+        c.setProperty("hazelcast.logging.type", "slf4j");
+        c.setProperty("hazelcast.shutdownhook.enabled", "false");
+        c.setProperty("hazelcast.heartbeat.interval.seconds", Integer.toString(cfg.heartbeat_interval_s()));
+        c.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(cfg.max_no_heartbeat_s()));
+        c.setProperty("hazelcast.wait.seconds.before.join", Integer.toString(Math.max(0, cfg.join_wait_s())));
+        c.setProperty("hazelcast.graceful.shutdown.max.wait",
+                Integer.toString(Math.max(1, cfg.shutdown_max_wait_s())));
+
+        NetworkConfig net = c.getNetworkConfig();
+        net.setPort(cfg.port());
+        net.setPortAutoIncrement(cfg.port_auto_increment());
+        net.setPortCount(cfg.port_count());
+        net.getInterfaces().setEnabled(true).setInterfaces(List.of(bind));
+
+        JoinConfig join = net.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setMembers(members(cfg.members()));
+
+        c.getJetConfig().setEnabled(false);
+
+        for (EventListener l : listeners) {
+            c.addListenerConfig(new ListenerConfig(l));
+        }
+        return c;
+    }
+
+    static List<String> members(String list) {
+        List<String> members = Arrays.stream(list == null ? new String[0] : list.split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("members must list at least one host (e.g. 127.0.0.1)");
+        }
+        return members;
+    }
+
+    private static void requirePositive(String key, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(key + " must be positive, is " + value);
+        }
+    }
+}

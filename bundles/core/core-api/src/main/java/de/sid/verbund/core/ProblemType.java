@@ -1,0 +1,35 @@
+package de.sid.verbund.core;
+
+/** The kinds of error Verbund reports, with their HTTP status (RFC 9110) and problem title. */
+public enum ProblemType {
+    BAD_REQUEST(400, "Bad request"),
+    UNAUTHORIZED(401, "Unauthorized"),
+    FORBIDDEN(403, "Forbidden"),
+    NOT_FOUND(404, "Not found"),
+    CONFLICT(409, "Conflict"),
+    PAYLOAD_TOO_LARGE(413, "Payload too large"),
+    UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
+    UNAVAILABLE(503, "Service unavailable"),
+    INTERNAL(500, "Internal error");
+
+    private final int status;
+    private final String title;
+
+    ProblemType(int status, String title) {
+        this.status = status;
+        this.title = title;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    /** @return the problem {@code type} URI of RFC 9457, e.g. {@code urn:verbund:problem:not-found} */
+    public String uri() {
+        return "urn:verbund:problem:" + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+}

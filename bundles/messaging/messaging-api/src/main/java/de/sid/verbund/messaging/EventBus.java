@@ -1,0 +1,56 @@
+package de.sid.verbund.messaging;
+
+import de.sid.verbund.core.DomainEvent;
+
+/**
+ * The event bus areas publish to and consume from. Bodies are JSON of the
+ * {@link DomainEvent} envelope ({@code eventId}, {@code type}, {@code occurredAt},
+ * {@code tenantId}, {@code payload}); messages are durable (persisted by the broker before
+ * {@code publish}/{@code send} returns).
+ *
+ * <p>Delivery is at-least-once: a handler's message is acknowledged only after the handler has
+ * returned normally (after its work is stored). A handler that throws gets the message again
+ * (redelivery with back-off); after {@code maxDeliveries} attempts the message is moved to the
+ * dead-letter queue {@value #DEAD_LETTER_QUEUE}, never dropped. Handlers must therefore be
+ * idempotent by {@link DomainEvent#eventId()}.
+ */
+public interface EventBus {
+    /** Where messages that could not be handled are parked for review. */
+    String DEAD_LETTER_QUEUE = "verbund.dlq";
+
+    /**
+     * Publishes an event to a topic: every subscription of the topic gets a copy.
+     *
+     * @param topic dotted topic name, e.g. {@code compute.events}
+     * @throws MessagingException when the broker did not accept the message
+     */
+    void publish(String topic, DomainEvent event);
+
+    /**
+     * Sends an event (typically a command) to a point-to-point queue: exactly one consumer of
+     * the queue gets it.
+     *
+     * @param queue dotted queue name, e.g. {@code compute.commands}
+     * @throws MessagingException when the broker did not accept the message
+     */
+    void send(String queue, DomainEvent event);
+
+    /**
+     * Subscribes to a topic with a durable, named subscription: events published while the
+     * subscriber is away are kept and delivered when it comes back. Several subscribers with the
+     * same subscription name share the work (each event goes to one of them).
+     *
+     * @param topic the topic
+     * @param subscription the durable subscription name, e.g. {@code billing.metering}
+     * @param handler called once per event, from a bus thread
+     * @return a handle that stops the consumer (the durable subscription stays)
+     */
+    Subscription subscribe(String topic, String subscription, EventHandler handler);
+
+    /**
+     * Consumes a point-to-point queue.
+     *
+     * @return a handle that stops the consumer
+     */
+    Subscription consume(String queue, EventHandler handler);
+}

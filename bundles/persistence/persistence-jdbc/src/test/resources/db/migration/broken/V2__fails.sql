@@ -1,0 +1,2 @@
+INSERT INTO gadget (id) VALUES (1);
+CREATE TABLE gadget (id INT PRIMARY KEY);

@@ -1,0 +1,44 @@
+package de.sid.verbund.security;
+
+import de.sid.verbund.core.Page;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Users and their API tokens. Methods do not check permissions; callers (REST, shell) do,
+ * through {@link AccessControl}.
+ */
+public interface UserService {
+    /**
+     * @param authorityId only users of this authority, or {@code null} for all
+     * @param limit page size, see {@link Page#limit(Integer)}
+     * @param cursor from the previous page, or {@code null}
+     */
+    Page<User> list(String authorityId, int limit, String cursor);
+
+    Optional<User> find(String id);
+
+    Optional<User> findByUsername(String username);
+
+    /**
+     * @throws de.sid.verbund.core.ProblemException BAD_REQUEST for invalid input (each problem
+     *         listed), CONFLICT when the username is taken
+     */
+    User create(NewUser user);
+
+    /**
+     * Sets a new password and unlocks the account.
+     *
+     * @throws de.sid.verbund.core.ProblemException NOT_FOUND, BAD_REQUEST for a weak password
+     */
+    void setPassword(String userId, String newPassword);
+
+    /**
+     * Creates an API token for the user.
+     *
+     * @param validFor 1 day to 365 days
+     * @return the token with its secret (shown only now)
+     * @throws de.sid.verbund.core.ProblemException BAD_REQUEST for a validity out of range
+     */
+    ApiToken createToken(String userId, String name, Duration validFor);
+}

@@ -1,0 +1,45 @@
+package de.sid.verbund.security.shiro.internal;
+
+import de.sid.verbund.security.Roles;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * What each role may do, as {@code area:action:tenant} permissions. SID roles act on every
+ * tenant ({@code *}); authority roles only on their own authority's id.
+ */
+final class RolePermissions {
+    private RolePermissions() {
+    }
+
+    static Set<String> of(Set<String> roles, String authorityId) {
+        Set<String> p = new LinkedHashSet<>();
+        p.add("health:read:*");
+        for (String role : roles) {
+            switch (role) {
+                case Roles.SID_ADMIN -> p.add("*");
+                case Roles.SID_OPERATOR -> p.addAll(Set.of("compute:*:*", "catalog:*:*", "monitoring:*:*", "alarms:*:*",
+                        "tenancy:read:*", "security:read:*", "audit:read:*", "cluster:*:*"));
+                case Roles.MONITORING -> p.addAll(Set.of("monitoring:*:*", "alarms:*:*", "compute:read:*", "cluster:read:*"));
+                case Roles.BILLING_CLERK -> p.addAll(Set.of("billing:*:*", "tenancy:read:*", "catalog:read:*"));
+                default -> {
+                    if (authorityId != null) {
+                        p.addAll(tenantPermissions(role, authorityId));
+                    }
+                }
+            }
+        }
+        return p;
+    }
+
+    private static Set<String> tenantPermissions(String role, String a) {
+        return switch (role) {
+            case Roles.AUTHORITY_ADMIN -> Set.of("compute:*:" + a, "catalog:*:" + a, "billing:read:" + a,
+                    "tenancy:*:" + a, "security:*:" + a);
+            case Roles.AUTHORITY_USER -> Set.of("compute:*:" + a, "catalog:read:" + a, "catalog:order:" + a,
+                    "billing:read:" + a, "tenancy:read:" + a, "security:read:" + a);
+            case Roles.AUTHORITY_VIEWER -> Set.of("*:read:" + a);
+            default -> Set.of();
+        };
+    }
+}

@@ -1,0 +1,19 @@
+package de.sid.verbund.security.shiro.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(name = "Verbund security", description = "Users, passwords, lockout and demo accounts")
+public @interface SecurityConfig {
+    String PID = "de.sid.verbund.security";
+
+    @AttributeDefinition(name = "Demo users", description = "Create admin/operator/monitor/clerk with their "
+            + "user name as password when there is no user at all (first start). Turn off in production.")
+    boolean demo_users() default true;
+
+    @AttributeDefinition(name = "bcrypt cost", description = "log2 of the bcrypt work factor for new password hashes (4..16)")
+    int bcrypt_cost() default 10;
+
+    @AttributeDefinition(name = "Lock after failures", description = "Consecutive failed logins that lock an account")
+    int lock_after_failures() default 5;
+}

@@ -1,0 +1,200 @@
+package de.sid.verbund.security.shiro.internal;
+
+import de.sid.verbund.core.Page;
+import de.sid.verbund.core.ProblemException;
+import de.sid.verbund.core.ProblemType;
+import de.sid.verbund.persistence.Database;
+import de.sid.verbund.security.AccessControl;
+import de.sid.verbund.security.ApiToken;
+import de.sid.verbund.security.AuditEntry;
+import de.sid.verbund.security.AuditLog;
+import de.sid.verbund.security.Caller;
+import de.sid.verbund.security.NewUser;
+import de.sid.verbund.security.User;
+import de.sid.verbund.security.UserService;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+import org.apache.shiro.authc.AuthenticationException;
+import org.apache.shiro.authc.AuthenticationToken;
+import org.apache.shiro.authc.BearerToken;
+import org.apache.shiro.authc.UsernamePasswordToken;
+import org.apache.shiro.mgt.DefaultSecurityManager;
+import org.apache.shiro.mgt.DefaultSessionStorageEvaluator;
+import org.apache.shiro.mgt.DefaultSubjectDAO;
+import org.apache.shiro.subject.Subject;
+import org.apache.shiro.util.ThreadContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verbund security on Apache Shiro: a stateless security manager (no sessions: every request
+ * authenticates) over {@link VerbundRealm}; publishes {@link AccessControl},
+ * {@link UserService}, {@link AuditLog} and the {@link RequestAuthenticator} the REST filter
+ * uses. Applies the {@code security} schema and seeds the demo users on first start.
+ */
+@Component(service = {AccessControl.class, UserService.class, AuditLog.class, RequestAuthenticator.class},
+        configurationPid = SecurityConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = SecurityConfig.class)
+public class ShiroSecurity implements AccessControl, UserService, AuditLog, RequestAuthenticator {
+    private static final Logger LOG = LoggerFactory.getLogger(ShiroSecurity.class);
+
+    private final JdbcUsers users;
+    private final JdbcAuditLog audit;
+    private final DefaultSecurityManager securityManager;
+
+    @Activate
+    public ShiroSecurity(@Reference Database db, SecurityConfig config) {
+        this(db, config, Clock.systemUTC());
+    }
+
+    ShiroSecurity(Database db, SecurityConfig config, Clock clock) {
+        db.migrate("security", ShiroSecurity.class.getClassLoader());
+        users = new JdbcUsers(db, new Passwords(config.bcrypt_cost()), config.lock_after_failures(), clock);
+        audit = new JdbcAuditLog(db);
+        securityManager = new DefaultSecurityManager(new VerbundRealm(users, clock));
+        DefaultSessionStorageEvaluator noSessions = new DefaultSessionStorageEvaluator();
+        noSessions.setSessionStorageEnabled(false);
+        ((DefaultSubjectDAO) securityManager.getSubjectDAO()).setSessionStorageEvaluator(noSessions);
+        if (config.demo_users() && users.seedDemoUsers()) {
+            LOG.warn("created demo users admin, operator, monitor, clerk (password = user name): "
+                    + "change their passwords or set demo.users=false in etc/{}.cfg", SecurityConfig.PID);
+            audit.record("system", "seed demo users", "users", "SUCCESS", "admin, operator, monitor, clerk");
+        }
+    }
+
+    // --- RequestAuthenticator ----------------------------------------------------------------
+
+    @Override
+    public Subject authenticate(String authorization) {
+        AuthenticationToken token = parse(authorization);
+        Subject subject = new Subject.Builder(securityManager).sessionCreationEnabled(false).buildSubject();
+        try {
+            subject.login(token);
+            return subject;
+        } catch (AuthenticationException e) {
+            String who = token instanceof UsernamePasswordToken up ? up.getUsername() : "token";
+            audit.record(who, "login", "api", "FAILED 401", e.getMessage());
+            throw new ProblemException(ProblemType.UNAUTHORIZED, e.getMessage());
+        }
+    }
+
+    private static AuthenticationToken parse(String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            throw new ProblemException(ProblemType.UNAUTHORIZED,
+                    "authentication required: HTTP Basic (user name and password) or 'Authorization: Bearer <API token>'");
+        }
+        int sp = authorization.indexOf(' ');
+        String scheme = sp < 0 ? authorization : authorization.substring(0, sp);
+        String value = sp < 0 ? "" : authorization.substring(sp + 1).trim();
+        if (scheme.equalsIgnoreCase("Bearer") && !value.isEmpty()) {
+            return new BearerToken(value);
+        }
+        if (scheme.equalsIgnoreCase("Basic")) {
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new ProblemException(ProblemType.UNAUTHORIZED, "malformed Basic credentials (not Base64)");
+            }
+            int colon = decoded.indexOf(':');
+            if (colon <= 0) {
+                throw new ProblemException(ProblemType.UNAUTHORIZED, "malformed Basic credentials (user:password expected)");
+            }
+            return new UsernamePasswordToken(decoded.substring(0, colon), decoded.substring(colon + 1));
+        }
+        throw new ProblemException(ProblemType.UNAUTHORIZED, "unsupported authentication scheme '" + scheme
+                + "' (Basic or Bearer expected)");
+    }
+
+    // --- AccessControl -----------------------------------------------------------------------
+
+    private static Optional<Subject> subject() {
+        Subject s = ThreadContext.getSubject();
+        return s != null && s.isAuthenticated() ? Optional.of(s) : Optional.empty();
+    }
+
+    @Override
+    public Optional<Caller> caller() {
+        return subject().map(s -> s.getPrincipals().oneByType(Caller.class));
+    }
+
+    @Override
+    public Caller requireCaller() {
+        return caller().orElseThrow(() -> new ProblemException(ProblemType.UNAUTHORIZED, "authentication required"));
+    }
+
+    @Override
+    public boolean isPermitted(String permission) {
+        return subject().map(s -> s.isPermitted(permission)).orElse(false);
+    }
+
+    @Override
+    public void check(String permission, String target) {
+        Caller c = requireCaller();
+        if (!isPermitted(permission)) {
+            audit.record(c.username(), "access " + permission, target, "DENIED 403", "");
+            throw ProblemException.forbidden("user " + c.username() + " lacks permission " + permission);
+        }
+    }
+
+    @Override
+    public void checkVisible(String permission, String target) {
+        Caller c = requireCaller();
+        if (!isPermitted(permission)) {
+            audit.record(c.username(), "access " + permission, target, "DENIED 404", "answered as not found");
+            throw ProblemException.notFound("no " + target);
+        }
+    }
+
+    // --- UserService -------------------------------------------------------------------------
+
+    @Override
+    public Page<User> list(String authorityId, int limit, String cursor) {
+        return users.list(authorityId, limit, cursor);
+    }
+
+    @Override
+    public Optional<User> find(String id) {
+        return users.find(id);
+    }
+
+    @Override
+    public Optional<User> findByUsername(String username) {
+        return users.findByUsername(username);
+    }
+
+    @Override
+    public User create(NewUser user) {
+        return users.create(user);
+    }
+
+    @Override
+    public void setPassword(String userId, String newPassword) {
+        users.setPassword(userId, newPassword);
+    }
+
+    @Override
+    public ApiToken createToken(String userId, String name, Duration validFor) {
+        return users.createToken(userId, name, validFor);
+    }
+
+    // --- AuditLog ----------------------------------------------------------------------------
+
+    @Override
+    public void record(String subject, String action, String target, String outcome, String detail) {
+        audit.record(subject, action, target, outcome, detail);
+    }
+
+    @Override
+    public Page<AuditEntry> list(int limit, String cursor) {
+        return audit.list(limit, cursor);
+    }
+}

@@ -1,0 +1,206 @@
+package de.sid.verbund.security.shiro.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import de.sid.verbund.core.Page;
+import de.sid.verbund.core.ProblemException;
+import de.sid.verbund.core.ProblemType;
+import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
+import de.sid.verbund.security.ApiToken;
+import de.sid.verbund.security.AuditEntry;
+import de.sid.verbund.security.NewUser;
+import de.sid.verbund.security.Roles;
+import de.sid.verbund.security.User;
+import de.sid.verbund.testsupport.Configs;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.shiro.subject.Subject;
+import org.apache.shiro.util.ThreadContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ShiroSecurityTest {
+    @TempDir
+    Path dir;
+    JdbcDatabase db;
+    ShiroSecurity security;
+    final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-01T10:00:00Z"));
+
+    @BeforeEach
+    void setUp() {
+        db = new JdbcDatabase(JdbcDatabase.embeddedH2Url(dir), "verbund", "", 4, 2000);
+        security = new ShiroSecurity(db, Configs.of(SecurityConfig.class, "bcrypt_cost", 4), clock());
+    }
+
+    @AfterEach
+    void tearDown() {
+        ThreadContext.unbindSubject();
+        db.close();
+    }
+
+    private Clock clock() {
+        return new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void loginAs(String user, String password) {
+        ThreadContext.bind(security.authenticate(basic(user, password)));
+    }
+
+    @Test
+    void demoUsersAreSeededOnceAndHashedWithBcrypt() {
+        assertThat(security.list(null, 10, null).items()).extracting(User::username)
+                .containsExactly("admin", "clerk", "monitor", "operator");
+        new ShiroSecurity(db, Configs.of(SecurityConfig.class, "bcrypt_cost", 4), clock());
+        assertThat(security.list(null, 10, null).items()).hasSize(4);
+        String hash = db.inTransaction(c -> {
+            try (var s = c.createStatement(); var rs = s.executeQuery("SELECT password_hash FROM app_user WHERE username = 'admin'")) {
+                rs.next();
+                return rs.getString(1);
+            }
+        });
+        assertThat(hash).startsWith("$2y$04$").doesNotContain("admin");
+    }
+
+    @Test
+    void basicAuthenticationAcceptsTheRightPasswordOnly() {
+        Subject s = security.authenticate(basic("admin", "admin"));
+        assertThat(s.isAuthenticated()).isTrue();
+        assertThatThrownBy(() -> security.authenticate(basic("admin", "wrong")))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.UNAUTHORIZED))
+                .hasMessageContaining("wrong user name or password");
+        assertThatThrownBy(() -> security.authenticate(basic("nobody", "x")))
+                .hasMessageContaining("wrong user name or password");
+        assertThatThrownBy(() -> security.authenticate(null)).hasMessageContaining("authentication required");
+        assertThatThrownBy(() -> security.authenticate("Basic !!!")).hasMessageContaining("malformed");
+        assertThatThrownBy(() -> security.authenticate("Digest abc")).hasMessageContaining("unsupported");
+    }
+
+    @Test
+    void accountLocksAfterRepeatedFailuresAndNewPasswordUnlocks() {
+        for (int i = 0; i < 5; i++) {
+            assertThatThrownBy(() -> security.authenticate(basic("clerk", "bad"))).isInstanceOf(ProblemException.class);
+        }
+        assertThatThrownBy(() -> security.authenticate(basic("clerk", "clerk"))).hasMessageContaining("locked");
+        User clerk = security.findByUsername("clerk").orElseThrow();
+        assertThat(clerk.locked()).isTrue();
+        security.setPassword(clerk.id(), "a-new-long-password");
+        assertThat(security.authenticate(basic("clerk", "a-new-long-password")).isAuthenticated()).isTrue();
+    }
+
+    @Test
+    void successfulLoginResetsTheFailureCount() {
+        for (int i = 0; i < 4; i++) {
+            assertThatThrownBy(() -> security.authenticate(basic("clerk", "bad"))).isInstanceOf(ProblemException.class);
+        }
+        security.authenticate(basic("clerk", "clerk"));
+        for (int i = 0; i < 4; i++) {
+            assertThatThrownBy(() -> security.authenticate(basic("clerk", "bad"))).isInstanceOf(ProblemException.class);
+        }
+        assertThat(security.authenticate(basic("clerk", "clerk")).isAuthenticated()).isTrue();
+    }
+
+    @Test
+    void apiTokensAuthenticateUntilTheyExpire() {
+        User op = security.findByUsername("operator").orElseThrow();
+        ApiToken token = security.createToken(op.id(), "ci", Duration.ofDays(2));
+        assertThat(token.secret()).startsWith("vbt_");
+        Subject s = security.authenticate("Bearer " + token.secret());
+        assertThat(s.getPrincipals().oneByType(de.sid.verbund.security.Caller.class).username()).isEqualTo("operator");
+        now.set(now.get().plus(Duration.ofDays(3)));
+        assertThatThrownBy(() -> security.authenticate("Bearer " + token.secret())).hasMessageContaining("expired");
+        assertThatThrownBy(() -> security.authenticate("Bearer vbt_forged")).isInstanceOf(ProblemException.class);
+        assertThatThrownBy(() -> security.createToken(op.id(), "x", Duration.ofDays(400))).hasMessageContaining("365");
+    }
+
+    @Test
+    void permissionsAreScopedToTheCallersAuthority() {
+        String a = UUID.randomUUID().toString();
+        String b = UUID.randomUUID().toString();
+        security.create(new NewUser("anna.a", "long-enough-pw", a, Set.of(Roles.AUTHORITY_USER)));
+        loginAs("anna.a", "long-enough-pw");
+        assertThat(security.isPermitted("compute:write:" + a)).isTrue();
+        assertThat(security.isPermitted("compute:write:" + b)).isFalse();
+        assertThat(security.isPermitted("billing:read:" + a)).isTrue();
+        assertThat(security.isPermitted("billing:write:" + a)).isFalse();
+        assertThatThrownBy(() -> security.checkVisible("compute:read:" + b, "vm/x"))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.NOT_FOUND));
+        assertThatThrownBy(() -> security.check("security:write:*", "users"))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.FORBIDDEN));
+        Page<AuditEntry> audit = security.list(10, null);
+        assertThat(audit.items()).extracting(AuditEntry::outcome).contains("DENIED 403", "DENIED 404");
+        assertThat(audit.items().get(0).subject()).isEqualTo("anna.a");
+    }
+
+    @Test
+    void sidAdminMayDoEverythingAndMonitoringOnlyItsArea() {
+        loginAs("admin", "admin");
+        assertThat(security.isPermitted("billing:write:" + UUID.randomUUID())).isTrue();
+        ThreadContext.unbindSubject();
+        loginAs("monitor", "monitor");
+        assertThat(security.isPermitted("monitoring:write:platform")).isTrue();
+        assertThat(security.isPermitted("billing:read:platform")).isFalse();
+    }
+
+    @Test
+    void userCreationValidatesEveryFieldAndRefusesDuplicates() {
+        assertThatThrownBy(() -> security.create(new NewUser("X", "short", null, Set.of("wizard"))))
+                .isInstanceOfSatisfying(ProblemException.class, e -> {
+                    assertThat(e.type()).isEqualTo(ProblemType.BAD_REQUEST);
+                    assertThat(e.errors()).hasSize(3);
+                });
+        assertThatThrownBy(() -> security.create(new NewUser("bob", "long-enough-pw", null, Set.of(Roles.AUTHORITY_ADMIN))))
+                .hasMessageContaining("authorityId is required");
+        security.create(new NewUser("bob", "long-enough-pw", null, Set.of(Roles.SID_OPERATOR)));
+        assertThatThrownBy(() -> security.create(new NewUser("bob", "long-enough-pw", null, Set.of(Roles.SID_OPERATOR))))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.CONFLICT));
+        assertThat(security.list(null, 50, null).items()).extracting(User::username).containsOnlyOnce("bob");
+    }
+
+    @Test
+    void userListIsPagedWithACursor() {
+        Page<User> first = security.list(null, 3, null);
+        assertThat(first.items()).extracting(User::username).containsExactly("admin", "clerk", "monitor");
+        Page<User> second = security.list(null, 3, first.nextCursor());
+        assertThat(second.items()).extracting(User::username).containsExactly("operator");
+        assertThat(second.nextCursor()).isNull();
+    }
+
+    @Test
+    void failedLoginsAreAudited() {
+        assertThatThrownBy(() -> security.authenticate(basic("admin", "nope"))).isInstanceOf(ProblemException.class);
+        AuditEntry last = security.list(1, null).items().get(0);
+        assertThat(last.action()).isEqualTo("login");
+        assertThat(last.subject()).isEqualTo("admin");
+        assertThat(last.outcome()).isEqualTo("FAILED 401");
+    }
+}
