@@ -54,8 +54,9 @@ public @interface ClusterConfig {
     int max_no_heartbeat_s() default 5;
 
     @AttributeDefinition(name = "Join wait (s)",
-            description = "How long a starting member looks for others before it forms a cluster of "
-                    + "its own (Hazelcast's hazelcast.wait.seconds.before.join)")
+            description = "How long the oldest member collects join requests before it admits the "
+                    + "joiners in one batch (Hazelcast's hazelcast.wait.seconds.before.join); lower joins "
+                    + "faster, higher moves partitions fewer times when several nodes start together")
     int join_wait_s() default 5;
 
     @AttributeDefinition(name = "Graceful shutdown wait (s)",

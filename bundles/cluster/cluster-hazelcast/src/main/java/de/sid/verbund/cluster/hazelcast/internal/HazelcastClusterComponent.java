@@ -13,6 +13,7 @@ import com.hazelcast.core.LifecycleListener;
 import com.hazelcast.partition.MigrationListener;
 import com.hazelcast.partition.MigrationState;
 import com.hazelcast.partition.Partition;
+import com.hazelcast.partition.PartitionService;
 import com.hazelcast.partition.ReplicaMigrationEvent;
 import de.sid.verbund.cluster.ClusterMember;
 import de.sid.verbund.cluster.ClusterService;
@@ -52,6 +53,7 @@ public class HazelcastClusterComponent implements ClusterService, HealthIndicato
 
     /** The generated member id: one per process, so a re-configured component keeps it. */
     private static final String GENERATED_ID = generateMemberId();
+    private static final int PARTITION_ASSIGNMENT_WAIT_S = 30;
 
     private final String clusterName;
     private final String memberId;
@@ -127,7 +129,36 @@ public class HazelcastClusterComponent implements ClusterService, HealthIndicato
         }
         LOG.info("cluster {}: member {} running at {}, {} member(s)", clusterName, memberId,
                 address(hz.getCluster().getLocalMember()), hz.getCluster().getMembers().size());
+        awaitPartitionOwners(hz);
         notifier.changed("member started");
+    }
+
+    /**
+     * Hazelcast assigns partitions lazily, on the first ownership question, and without a
+     * migration event; on a member that is not the master the assignment is asynchronous. Ask
+     * here, and wait (bounded) until every partition has an owner, so that the "member started"
+     * round tells listeners about real ownership.
+     */
+    private void awaitPartitionOwners(HazelcastInstance hz) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PARTITION_ASSIGNMENT_WAIT_S);
+        PartitionService partitions = hz.getPartitionService();
+        try {
+            while (!closed && hz.getLifecycleService().isRunning()) {
+                if (partitions.getPartitions().stream().allMatch(p -> p.getOwner() != null)) {
+                    return;
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    LOG.warn("cluster {}: partitions still without owner {} s after member {} started; "
+                            + "listeners are told when they get one", clusterName, PARTITION_ASSIGNMENT_WAIT_S, memberId);
+                    return;
+                }
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.debug("cluster {}: waiting for partition owners failed", clusterName, e);
+        }
     }
 
     @Deactivate

@@ -1,0 +1,293 @@
+package de.sid.verbund.messaging.artemis.internal;
+
+import de.sid.verbund.core.DomainEvent;
+import de.sid.verbund.messaging.EventBus;
+import de.sid.verbund.messaging.EventHandler;
+import de.sid.verbund.messaging.MessagingException;
+import de.sid.verbund.messaging.Subscription;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQQueueExistsException;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientProducer;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.apache.activemq.artemis.reader.TextMessageUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link EventBus} over one Artemis connection (core client API): topics are MULTICAST
+ * addresses with one durable queue per subscription name, queues are ANYCAST addresses with a
+ * queue of the same name. Producing goes through one non-transacted session (durable sends
+ * block until the broker has persisted them); every consumer has its own transacted session and
+ * thread.
+ */
+final class ArtemisEventBus implements EventBus, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ArtemisEventBus.class);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)*");
+    static final String PROP_EVENT_TYPE = "verbundEventType";
+    static final String PROP_TENANT = "verbundTenantId";
+    static final String PROP_DEAD_LETTER_REASON = "verbundDeadLetterReason";
+
+    private final ServerLocator locator;
+    private final String user;
+    private final String password;
+    private final int maxDeliveries;
+    private final EventCodec codec = new EventCodec();
+    private final Object producerLock = new Object();
+    private final Set<String> ensured = ConcurrentHashMap.newKeySet();
+    private final Set<QueueConsumer> consumers = ConcurrentHashMap.newKeySet();
+    private final ExecutorService consumerThreads;
+    private volatile boolean closed;
+
+    private ClientSessionFactory factory;
+    private ClientSession producerSession;
+    private ClientProducer producer;
+
+    ArtemisEventBus(ServerLocator locator, String user, String password, int maxDeliveries) {
+        this.locator = locator;
+        this.user = user == null || user.isEmpty() ? null : user;
+        this.password = this.user == null ? null : password;
+        this.maxDeliveries = maxDeliveries;
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory tf = r -> {
+            Thread t = new Thread(r, "verbund-bus-consumer-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        this.consumerThreads = Executors.newCachedThreadPool(tf);
+    }
+
+    /** Connects (blocks until the broker answers: call it from a background thread). */
+    void connect() throws Exception {
+        EmbeddedBroker.withArtemisClassLoader(() -> {
+            factory = locator.createSessionFactory();
+            producerSession = factory.createSession(user, password, false, true, true, false, 0);
+            producer = producerSession.createProducer();
+            ensureQueue(EventBus.DEAD_LETTER_QUEUE, EventBus.DEAD_LETTER_QUEUE, RoutingType.ANYCAST);
+            return null;
+        });
+    }
+
+    @Override
+    public void publish(String topic, DomainEvent event) {
+        produce(topic, RoutingType.MULTICAST, event);
+    }
+
+    @Override
+    public void send(String queue, DomainEvent event) {
+        produce(queue, RoutingType.ANYCAST, event);
+    }
+
+    private void produce(String address, RoutingType routing, DomainEvent event) {
+        checkName(address, routing == RoutingType.MULTICAST ? "topic" : "queue");
+        if (event == null) {
+            throw new IllegalArgumentException("event must not be null");
+        }
+        String json = codec.encode(event);
+        synchronized (producerLock) {
+            checkOpen();
+            try {
+                if (routing == RoutingType.MULTICAST) {
+                    ensureAddress(address, RoutingType.MULTICAST);
+                } else {
+                    ensureQueue(address, address, RoutingType.ANYCAST);
+                }
+                ClientMessage m = producerSession.createMessage(Message.TEXT_TYPE, true);
+                TextMessageUtil.writeBodyText(m.getBodyBuffer(), SimpleString.of(json));
+                m.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(event.eventId().toString()));
+                m.putStringProperty(PROP_EVENT_TYPE, event.type());
+                if (event.tenantId() != null) {
+                    m.putStringProperty(PROP_TENANT, event.tenantId());
+                }
+                m.setRoutingType(routing);
+                producer.send(SimpleString.of(address), m);
+            } catch (ActiveMQException e) {
+                throw new MessagingException("broker did not accept event " + event.eventId() + " (" + event.type()
+                        + ") for " + describe(address, routing) + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public Subscription subscribe(String topic, String subscription, EventHandler handler) {
+        checkName(topic, "topic");
+        checkName(subscription, "subscription");
+        return startConsumer(topic, subscription, RoutingType.MULTICAST, handler);
+    }
+
+    @Override
+    public Subscription consume(String queue, EventHandler handler) {
+        checkName(queue, "queue");
+        return startConsumer(queue, queue, RoutingType.ANYCAST, handler);
+    }
+
+    private Subscription startConsumer(String address, String queue, RoutingType routing, EventHandler handler) {
+        if (handler == null) {
+            throw new IllegalArgumentException("handler must not be null");
+        }
+        synchronized (producerLock) {
+            checkOpen();
+            try {
+                if (routing == RoutingType.MULTICAST) {
+                    ensureAddress(address, RoutingType.MULTICAST);
+                }
+                ensureQueue(queue, address, routing);
+            } catch (ActiveMQException e) {
+                throw new MessagingException("cannot create " + describe(queue, routing) + " on " + address + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        QueueConsumer c = new QueueConsumer(this, queue, handler, codec, maxDeliveries);
+        try {
+            c.open();
+        } catch (ActiveMQException e) {
+            throw new MessagingException("cannot start a consumer on " + describe(queue, routing) + ": "
+                    + e.getMessage(), e);
+        }
+        consumers.add(c);
+        consumerThreads.execute(c);
+        return c;
+    }
+
+    /** A new transacted session for one consumer (acks are committed one message at a time). */
+    ClientSession createConsumerSession() throws ActiveMQException {
+        checkOpen();
+        return factory.createSession(user, password, false, false, false, false, 0);
+    }
+
+    void removed(QueueConsumer c) {
+        consumers.remove(c);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private void ensureAddress(String address, RoutingType routing) throws ActiveMQException {
+        if (ensured.contains("address:" + address)) {
+            return;
+        }
+        ClientSession.AddressQuery q = producerSession.addressQuery(SimpleString.of(address));
+        if (!q.isExists()) {
+            try {
+                producerSession.createAddress(SimpleString.of(address), EnumSet.of(routing), false);
+            } catch (ActiveMQException e) {
+                if (!producerSession.addressQuery(SimpleString.of(address)).isExists()) {
+                    throw e;
+                }
+            }
+        }
+        ensured.add("address:" + address);
+    }
+
+    /** Creates a durable queue unless it exists; a queue of that name elsewhere is an error. */
+    private void ensureQueue(String queue, String address, RoutingType routing) throws ActiveMQException {
+        String key = "queue:" + queue + "@" + address + "/" + routing;
+        if (ensured.contains(key)) {
+            return;
+        }
+        ClientSession.QueueQuery q = producerSession.queueQuery(SimpleString.of(queue));
+        if (!q.isExists()) {
+            try {
+                producerSession.createQueue(QueueConfiguration.of(queue)
+                        .setAddress(address)
+                        .setRoutingType(routing)
+                        .setDurable(true)
+                        .setAutoCreateAddress(true));
+                ensured.add(key);
+                return;
+            } catch (ActiveMQQueueExistsException raced) {
+                q = producerSession.queueQuery(SimpleString.of(queue));
+            }
+        }
+        if (!address.equals(String.valueOf(q.getAddress())) || q.getRoutingType() != routing) {
+            throw new MessagingException("queue '" + queue + "' already exists on address '" + q.getAddress()
+                    + "' (" + q.getRoutingType() + "), wanted on '" + address + "' (" + routing
+                    + "): subscription and queue names must be unique across topics and queues", null);
+        }
+        ensured.add(key);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new MessagingException("the event bus is stopped", null);
+        }
+    }
+
+    private static void checkName(String name, String what) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(what + " name must be dotted words of letters, digits, '-' "
+                    + "and '_' (no wildcards), e.g. compute.events: " + name);
+        }
+    }
+
+    private static String describe(String name, RoutingType routing) {
+        return (routing == RoutingType.MULTICAST ? "topic " : "queue ") + name;
+    }
+
+    /** @return true when the connection to the broker is up */
+    boolean isConnected() {
+        ClientSessionFactory f = factory;
+        return !closed && f != null && !f.isClosed() && f.getConnection() != null
+                && producerSession != null && !producerSession.isClosed();
+    }
+
+    Map<String, Object> details() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("connected", isConnected());
+        d.put("consumers", consumers.size());
+        return d;
+    }
+
+    /** Stops the consumers (each finishes its message), then the sessions and the locator. */
+    @Override
+    public void close() {
+        closed = true;
+        for (QueueConsumer c : consumers.toArray(new QueueConsumer[0])) {
+            c.close();
+        }
+        consumerThreads.shutdown();
+        try {
+            if (!consumerThreads.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("event bus consumer threads did not stop within 30 s; interrupting them");
+                consumerThreads.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            consumerThreads.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        synchronized (producerLock) {
+            try {
+                EmbeddedBroker.withArtemisClassLoader(() -> {
+                    if (producerSession != null) {
+                        producerSession.close();
+                    }
+                    if (factory != null) {
+                        factory.close();
+                    }
+                    locator.close();
+                    return null;
+                });
+            } catch (Exception e) {
+                LOG.warn("closing the broker connection: {}", e.toString());
+            }
+        }
+    }
+}

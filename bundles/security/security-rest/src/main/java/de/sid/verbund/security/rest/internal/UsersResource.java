@@ -1,0 +1,139 @@
+package de.sid.verbund.security.rest.internal;
+
+import de.sid.verbund.core.Ids;
+import de.sid.verbund.core.Page;
+import de.sid.verbund.core.ProblemException;
+import de.sid.verbund.core.rest.RestApplication;
+import de.sid.verbund.security.AccessControl;
+import de.sid.verbund.security.ApiToken;
+import de.sid.verbund.security.Caller;
+import de.sid.verbund.security.NewUser;
+import de.sid.verbund.security.Permissions;
+import de.sid.verbund.security.User;
+import de.sid.verbund.security.UserService;
+import java.time.Duration;
+import java.util.Set;
+import javax.ws.rs.Consumes;
+import javax.ws.rs.GET;
+import javax.ws.rs.POST;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.QueryParam;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+
+/**
+ * {@code /api/users}: user accounts and API tokens. SID staff with {@code security:read:*} see
+ * every user; an authority admin sees and creates only users of their own authority; a user
+ * of another authority is answered as unknown (404).
+ */
+@Component(service = UsersResource.class)
+@JaxrsResource
+@JaxrsApplicationSelect(RestApplication.SELECT)
+@Path("/users")
+@Produces(MediaType.APPLICATION_JSON)
+public class UsersResource {
+    private final UserService users;
+    private final AccessControl access;
+
+    @Activate
+    public UsersResource(@Reference UserService users, @Reference AccessControl access) {
+        this.users = users;
+        this.access = access;
+    }
+
+    /** A request to create a user. */
+    public record CreateUser(String username, String password, String authorityId, Set<String> roles) {
+    }
+
+    /** A request to set a password. */
+    public record PasswordChange(String password) {
+    }
+
+    /** A request for an API token; {@code validDays} 1..365 (default 90). */
+    public record TokenRequest(String name, Integer validDays) {
+    }
+
+    @GET
+    public Page<User> list(@QueryParam("authorityId") String authorityId, @QueryParam("limit") Integer limit,
+            @QueryParam("cursor") String cursor) {
+        Caller caller = access.requireCaller();
+        String scope;
+        if (access.isPermitted("security:read:*")) {
+            scope = authorityId == null ? null : Ids.parse(authorityId).toString();
+        } else if (caller.authorityId() != null
+                && access.isPermitted(Permissions.of("security", "read", caller.authorityId()))) {
+            if (authorityId != null && !authorityId.equals(caller.authorityId())) {
+                access.check(Permissions.of("security", "read", Ids.parse(authorityId).toString()), "users");
+            }
+            scope = caller.authorityId();
+        } else {
+            access.check("security:read:*", "users");
+            scope = null;
+        }
+        return users.list(scope, Page.limit(limit), cursor);
+    }
+
+    @GET
+    @Path("/{id}")
+    public User get(@PathParam("id") String id) {
+        Ids.parse(id);
+        User u = users.find(id).orElseThrow(() -> ProblemException.notFound("no user " + id));
+        access.checkVisible(Permissions.of("security", "read", tenant(u)), "user " + id);
+        return u;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(CreateUser body) {
+        if (body == null) {
+            throw ProblemException.badRequest("request body required: {username, password, roles, authorityId}");
+        }
+        String tenant = body.authorityId() == null ? Permissions.PLATFORM : Ids.parse(body.authorityId()).toString();
+        access.check(Permissions.of("security", "write", tenant), "users");
+        User created = users.create(new NewUser(body.username(), body.password(), body.authorityId(), body.roles()));
+        return Response.status(Response.Status.CREATED).header("Location", RestApplication.BASE + "/users/" + created.id())
+                .entity(created).build();
+    }
+
+    @POST
+    @Path("/{id}/password")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response setPassword(@PathParam("id") String id, PasswordChange body) {
+        Ids.parse(id);
+        Caller caller = access.requireCaller();
+        User u = users.find(id).orElseThrow(() -> ProblemException.notFound("no user " + id));
+        if (!caller.userId().equals(id)) {
+            access.checkVisible(Permissions.of("security", "read", tenant(u)), "user " + id);
+            access.check(Permissions.of("security", "write", tenant(u)), "user " + id);
+        }
+        if (body == null) {
+            throw ProblemException.badRequest("request body required: {password}");
+        }
+        users.setPassword(id, body.password());
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/me/tokens")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response createToken(TokenRequest body) {
+        Caller caller = access.requireCaller();
+        if (body == null) {
+            throw ProblemException.badRequest("request body required: {name, validDays}");
+        }
+        int days = body.validDays() == null ? 90 : body.validDays();
+        ApiToken token = users.createToken(caller.userId(), body.name(), Duration.ofDays(days));
+        return Response.status(Response.Status.CREATED).entity(token).build();
+    }
+
+    private static String tenant(User u) {
+        return u.authorityId() == null ? Permissions.PLATFORM : u.authorityId();
+    }
+}
