@@ -20,6 +20,25 @@ public record Page<T>(List<T> items, String nextCursor) {
     }
 
     /**
+     * Validates a caller's limit as given in a query string.
+     *
+     * @param limit requested size as text, or {@code null}/blank for {@link #DEFAULT_LIMIT}
+     * @return the limit to use
+     * @throws ProblemException BAD_REQUEST when not a whole number in 1..{@link #MAX_LIMIT}
+     */
+    public static int limit(String limit) {
+        if (limit == null || limit.isBlank()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            return limit(Integer.valueOf(limit.trim()));
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest("limit must be a whole number between 1 and " + MAX_LIMIT + ", was '"
+                    + (limit.length() > 20 ? limit.substring(0, 20) + "…" : limit) + "'");
+        }
+    }
+
+    /**
      * Validates a caller's limit.
      *
      * @param limit requested size or {@code null} for {@link #DEFAULT_LIMIT}

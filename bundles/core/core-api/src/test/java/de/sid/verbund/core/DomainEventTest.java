@@ -39,7 +39,12 @@ class DomainEventTest {
 
     @Test
     void pageLimitsAreChecked() {
-        assertThat(Page.limit(null)).isEqualTo(Page.DEFAULT_LIMIT);
+        assertThat(Page.limit((Integer) null)).isEqualTo(Page.DEFAULT_LIMIT);
+        assertThat(Page.limit((String) null)).isEqualTo(Page.DEFAULT_LIMIT);
+        assertThat(Page.limit(" 20 ")).isEqualTo(20);
+        assertThatThrownBy(() -> Page.limit("abc")).isInstanceOf(ProblemException.class).hasMessageContaining("whole number");
+        assertThatThrownBy(() -> Page.limit("1.5")).isInstanceOf(ProblemException.class);
+        assertThatThrownBy(() -> Page.limit("2147483648")).isInstanceOf(ProblemException.class);
         assertThatThrownBy(() -> Page.limit(0)).isInstanceOf(ProblemException.class);
         assertThatThrownBy(() -> Page.limit(501)).isInstanceOf(ProblemException.class);
     }

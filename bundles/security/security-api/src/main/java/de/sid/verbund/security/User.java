@@ -10,7 +10,7 @@ import java.util.Set;
  * @param username unique login name
  * @param authorityId the authority for tenant roles, {@code null} for SID staff
  * @param roles role names, see {@link Roles}
- * @param locked whether logins are refused (after repeated failures or by an admin)
+ * @param locked whether password logins are refused now (for a while after repeated failures)
  * @param createdAt creation time (UTC)
  */
 public record User(String id, String username, String authorityId, Set<String> roles, boolean locked, Instant createdAt) {

@@ -27,11 +27,38 @@ public interface UserService {
     User create(NewUser user);
 
     /**
-     * Sets a new password and unlocks the account.
+     * Sets a new password, unlocks the account and revokes all the user's API tokens (a leaked
+     * token dies with the password it was created under).
      *
+     * @param newPassword 10 characters to 72 bytes (UTF-8)
      * @throws de.sid.verbund.core.ProblemException NOT_FOUND, BAD_REQUEST for a weak password
      */
     void setPassword(String userId, String newPassword);
+
+    /**
+     * Checks a user's current password (for re-authentication before sensitive changes). Does not
+     * count as a login and does not lock the account.
+     *
+     * @return whether the password is the user's current one
+     */
+    boolean verifyPassword(String userId, String password);
+
+    /**
+     * Lifts a lock after failed logins (the password stays).
+     *
+     * @throws de.sid.verbund.core.ProblemException NOT_FOUND
+     */
+    void unlock(String userId);
+
+    /** @return the user's unexpired API tokens, without secrets, newest first */
+    java.util.List<ApiToken> tokens(String userId);
+
+    /**
+     * Revokes one of the user's API tokens.
+     *
+     * @throws de.sid.verbund.core.ProblemException NOT_FOUND when the user has no such token
+     */
+    void revokeToken(String userId, String tokenId);
 
     /**
      * Creates an API token for the user.

@@ -34,16 +34,18 @@ import java.util.regex.Pattern;
 /** Users and API tokens in the database (tables {@code app_user}, {@code api_token}). */
 final class JdbcUsers implements UserService {
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{2,63}");
-    private static final String COLUMNS = "id, username, authority_id, roles, locked, created_at";
+    private static final String COLUMNS = "id, username, authority_id, roles, locked, locked_until, created_at";
 
     private final Database db;
     private final Passwords passwords;
     private final int lockAfterFailures;
+    private final Duration lockDuration;
     private final java.time.Clock clock;
 
-    JdbcUsers(Database db, Passwords passwords, int lockAfterFailures, java.time.Clock clock) {
+    JdbcUsers(Database db, Passwords passwords, int lockAfterFailures, Duration lockDuration, java.time.Clock clock) {
         this.db = db;
         this.clock = clock;
+        this.lockDuration = lockDuration;
         this.passwords = passwords;
         this.lockAfterFailures = lockAfterFailures;
     }
@@ -62,9 +64,10 @@ final class JdbcUsers implements UserService {
                 }
                 ps.setInt(i, limit + 1);
                 List<User> users = new ArrayList<>();
+                OffsetDateTime now = now();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        users.add(read(rs));
+                        users.add(read(rs, now));
                     }
                 }
                 String next = null;
@@ -83,15 +86,19 @@ final class JdbcUsers implements UserService {
 
     private static String decodeCursor(String cursor) {
         try {
-            return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            String after = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            if (USERNAME.matcher(after).matches()) {
+                return after;
+            }
         } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest("invalid cursor: " + cursor);
+            // reported below
         }
+        throw ProblemException.badRequest("invalid cursor (pass back nextCursor of the previous page): " + cursor);
     }
 
     @Override
     public Optional<User> find(String id) {
-        return queryOne("SELECT " + COLUMNS + " FROM app_user WHERE id = ?", id);
+        return queryOne("SELECT " + COLUMNS + " FROM app_user WHERE id = ?", Ids.parse(id).toString());
     }
 
     @Override
@@ -100,11 +107,12 @@ final class JdbcUsers implements UserService {
     }
 
     private Optional<User> queryOne(String sql, String arg) {
+        OffsetDateTime now = now();
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, arg);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+                    return rs.next() ? Optional.of(read(rs, now)) : Optional.empty();
                 }
             }
         });
@@ -121,7 +129,16 @@ final class JdbcUsers implements UserService {
         } catch (ProblemException e) {
             errors.add(e.getMessage());
         }
-        Set<String> roles = u.roles() == null ? Set.of() : new TreeSet<>(u.roles());
+        Set<String> roles = new TreeSet<>();
+        if (u.roles() != null) {
+            for (String r : u.roles()) {
+                if (r == null || r.isBlank()) {
+                    errors.add("roles must not contain empty entries");
+                } else {
+                    roles.add(r);
+                }
+            }
+        }
         if (roles.isEmpty()) {
             errors.add("roles must name at least one of " + new TreeSet<>(Roles.ALL));
         }
@@ -138,11 +155,16 @@ final class JdbcUsers implements UserService {
         if (tenantRole && (u.authorityId() == null || u.authorityId().isBlank())) {
             errors.add("authorityId is required for authority roles");
         }
-        if (!tenantRole && u.authorityId() != null) {
+        if (!tenantRole && u.authorityId() != null && !u.authorityId().isBlank()) {
             errors.add("authorityId must be empty for SID roles");
         }
-        if (u.authorityId() != null) {
-            Ids.parse(u.authorityId());
+        String authorityId = null;
+        if (u.authorityId() != null && !u.authorityId().isBlank()) {
+            try {
+                authorityId = Ids.parse(u.authorityId()).toString();
+            } catch (ProblemException e) {
+                errors.add("authorityId: " + e.getMessage());
+            }
         }
         if (!errors.isEmpty()) {
             throw new ProblemException(ProblemType.BAD_REQUEST, "invalid user: " + String.join("; ", errors), errors, null);
@@ -150,6 +172,7 @@ final class JdbcUsers implements UserService {
         String id = Ids.newId();
         String hash = passwords.hash(u.password());
         OffsetDateTime now = now();
+        String finalAuthority = authorityId;
         try {
             db.inTransaction(c -> {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO app_user (id, username, authority_id, "
@@ -157,7 +180,7 @@ final class JdbcUsers implements UserService {
                         + "VALUES (?, ?, ?, ?, ?, FALSE, 0, ?, ?)")) {
                     ps.setString(1, id);
                     ps.setString(2, u.username());
-                    ps.setString(3, u.authorityId());
+                    ps.setString(3, finalAuthority);
                     ps.setString(4, hash);
                     ps.setString(5, String.join(",", roles));
                     ps.setObject(6, now);
@@ -171,19 +194,53 @@ final class JdbcUsers implements UserService {
             }
             throw e;
         }
-        return new User(id, u.username(), u.authorityId(), roles, false, now.toInstant());
+        return new User(id, u.username(), authorityId, roles, false, now.toInstant());
     }
 
     @Override
     public void setPassword(String userId, String newPassword) {
         Passwords.validate(newPassword);
         String hash = passwords.hash(newPassword);
+        String id = Ids.parse(userId).toString();
         int n = db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE app_user SET password_hash = ?, locked = FALSE, "
-                    + "failed_logins = 0, password_changed_at = ? WHERE id = ?")) {
+            int updated;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE app_user SET password_hash = ?, "
+                    + "failed_logins = 0, locked_until = NULL, password_changed_at = ? WHERE id = ?")) {
                 ps.setString(1, hash);
                 ps.setObject(2, now());
-                ps.setString(3, userId);
+                ps.setString(3, id);
+                updated = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM api_token WHERE user_id = ?")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+            return updated;
+        });
+        if (n == 0) {
+            throw ProblemException.notFound("no user " + userId);
+        }
+    }
+
+    @Override
+    public boolean verifyPassword(String userId, String password) {
+        String hash = db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT password_hash FROM app_user WHERE id = ?")) {
+                ps.setString(1, Ids.parse(userId).toString());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+        return hash != null && Passwords.matches(hash, password);
+    }
+
+    @Override
+    public void unlock(String userId) {
+        int n = db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE id = ?")) {
+                ps.setString(1, Ids.parse(userId).toString());
                 return ps.executeUpdate();
             }
         });
@@ -193,16 +250,50 @@ final class JdbcUsers implements UserService {
     }
 
     @Override
+    public List<ApiToken> tokens(String userId) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, name, expires_at FROM api_token "
+                    + "WHERE user_id = ? AND expires_at > ? ORDER BY created_at DESC, id")) {
+                ps.setString(1, Ids.parse(userId).toString());
+                ps.setObject(2, now());
+                List<ApiToken> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new ApiToken(rs.getString(1), rs.getString(2),
+                                rs.getObject(3, OffsetDateTime.class).toInstant(), null));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public void revokeToken(String userId, String tokenId) {
+        int n = db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM api_token WHERE id = ? AND user_id = ?")) {
+                ps.setString(1, Ids.parse(tokenId).toString());
+                ps.setString(2, Ids.parse(userId).toString());
+                return ps.executeUpdate();
+            }
+        });
+        if (n == 0) {
+            throw ProblemException.notFound("no API token " + tokenId);
+        }
+    }
+
+    @Override
     public ApiToken createToken(String userId, String name, Duration validFor) {
         if (validFor == null || validFor.compareTo(Duration.ofDays(1)) < 0 || validFor.compareTo(Duration.ofDays(365)) > 0) {
             throw ProblemException.badRequest("token validity must be between 1 and 365 days");
         }
-        if (name == null || name.isBlank() || name.length() > 100) {
-            throw ProblemException.badRequest("token name must have 1-100 characters");
+        if (name == null || name.isBlank() || name.length() > 100 || name.chars().anyMatch(Character::isISOControl)) {
+            throw ProblemException.badRequest("token name must have 1-100 printable characters");
         }
         if (find(userId).isEmpty()) {
             throw ProblemException.notFound("no user " + userId);
         }
+        String owner = Ids.parse(userId).toString();
         String secret = Passwords.newTokenSecret();
         String id = Ids.newId();
         OffsetDateTime now = now();
@@ -211,7 +302,7 @@ final class JdbcUsers implements UserService {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_token (id, user_id, name, secret_sha256, "
                     + "expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, id);
-                ps.setString(2, userId);
+                ps.setString(2, owner);
                 ps.setString(3, name);
                 ps.setString(4, Passwords.sha256(secret));
                 ps.setObject(5, expires);
@@ -254,8 +345,13 @@ final class JdbcUsers implements UserService {
         }
     }
 
-    /** Stored credentials of a user for login. */
-    record Credentials(User user, String passwordHash, int failedLogins) {
+    /**
+     * Stored credentials of a user for login.
+     *
+     * @param disabled locked by an administrator (the {@code locked} column), which also stops tokens
+     * @param lockedUntil end of a lock after failed logins, or {@code null}
+     */
+    record Credentials(User user, String passwordHash, int failedLogins, boolean disabled, Instant lockedUntil) {
     }
 
     Optional<Credentials> credentials(String username) {
@@ -264,26 +360,40 @@ final class JdbcUsers implements UserService {
                     + "FROM app_user WHERE username = ?")) {
                 ps.setString(1, username);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new Credentials(read(rs), rs.getString("password_hash"),
-                            rs.getInt("failed_logins"))) : Optional.empty();
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    OffsetDateTime until = rs.getObject("locked_until", OffsetDateTime.class);
+                    return Optional.of(new Credentials(read(rs, now()), rs.getString("password_hash"),
+                            rs.getInt("failed_logins"), rs.getBoolean("locked"), until == null ? null : until.toInstant()));
                 }
             }
         });
     }
 
-    /** Counts a failed login; @return whether the account is now locked. */
-    boolean recordFailure(String userId) {
+    /**
+     * Counts a failed login; the {@code lockAfterFailures}-th in a row locks password logins for
+     * the lock duration and starts the count again.
+     *
+     * @return the end of the lock this failure started, or {@code null}
+     */
+    Instant recordFailure(String userId) {
+        OffsetDateTime until = now().plus(lockDuration);
         return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE app_user SET failed_logins = failed_logins + 1, "
-                    + "locked = (locked OR failed_logins + 1 >= ?) WHERE id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE app_user SET "
+                    + "locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END, "
+                    + "failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END WHERE id = ?")) {
                 ps.setInt(1, lockAfterFailures);
-                ps.setString(2, userId);
+                ps.setObject(2, until);
+                ps.setInt(3, lockAfterFailures);
+                ps.setString(4, userId);
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT locked FROM app_user WHERE id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT locked_until FROM app_user WHERE id = ?")) {
                 ps.setString(1, userId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() && rs.getBoolean(1);
+                    OffsetDateTime lu = rs.next() ? rs.getObject(1, OffsetDateTime.class) : null;
+                    return lu != null && lu.toInstant().equals(until.toInstant()) ? lu.toInstant() : null;
                 }
             }
         });
@@ -301,25 +411,28 @@ final class JdbcUsers implements UserService {
         });
     }
 
-    /** @return the user owning an unexpired token with this secret */
+    /** @return the user owning an unexpired token with this secret; administratively locked users excluded */
     Optional<User> userForToken(String secret, Instant now) {
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT u.id, u.username, u.authority_id, u.roles, u.locked, "
-                    + "u.created_at FROM api_token t JOIN app_user u ON u.id = t.user_id "
+                    + "u.locked_until, u.created_at FROM api_token t JOIN app_user u ON u.id = t.user_id "
                     + "WHERE t.secret_sha256 = ? AND t.expires_at > ?")) {
                 ps.setString(1, Passwords.sha256(secret));
                 ps.setObject(2, now.atOffset(ZoneOffset.UTC));
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+                    return rs.next() && !rs.getBoolean("locked") ? Optional.of(read(rs, now.atOffset(ZoneOffset.UTC)))
+                            : Optional.empty();
                 }
             }
         });
     }
 
-    private static User read(ResultSet rs) throws SQLException {
+    private static User read(ResultSet rs, OffsetDateTime now) throws SQLException {
         Set<String> roles = new LinkedHashSet<>(Arrays.asList(rs.getString("roles").split(",")));
+        OffsetDateTime until = rs.getObject("locked_until", OffsetDateTime.class);
+        boolean locked = rs.getBoolean("locked") || (until != null && until.isAfter(now));
         return new User(rs.getString("id"), rs.getString("username"), rs.getString("authority_id"), roles,
-                rs.getBoolean("locked"), rs.getObject("created_at", OffsetDateTime.class).toInstant());
+                locked, rs.getObject("created_at", OffsetDateTime.class).toInstant());
     }
 
     private OffsetDateTime now() {

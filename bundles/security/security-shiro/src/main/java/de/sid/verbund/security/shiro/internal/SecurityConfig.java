@@ -14,6 +14,11 @@ public @interface SecurityConfig {
     @AttributeDefinition(name = "bcrypt cost", description = "log2 of the bcrypt work factor for new password hashes (4..16)")
     int bcrypt_cost() default 10;
 
-    @AttributeDefinition(name = "Lock after failures", description = "Consecutive failed logins that lock an account")
+    @AttributeDefinition(name = "Lock after failures", description = "Consecutive failed logins that lock password "
+            + "logins of an account for lock.duration.s (API tokens keep working)")
     int lock_after_failures() default 5;
+
+    @AttributeDefinition(name = "Lock duration (s)", description = "How long password logins stay locked after "
+            + "lock.after.failures failures; an admin's new password or verbund:user-unlock ends it early")
+    long lock_duration_s() default 900;
 }

@@ -4,6 +4,7 @@ import de.sid.verbund.core.Page;
 import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
 import de.sid.verbund.persistence.Database;
+import de.sid.verbund.persistence.PersistenceException;
 import de.sid.verbund.security.AccessControl;
 import de.sid.verbund.security.ApiToken;
 import de.sid.verbund.security.AuditEntry;
@@ -17,6 +18,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.shiro.authc.AuthenticationException;
 import org.apache.shiro.authc.AuthenticationToken;
 import org.apache.shiro.authc.BearerToken;
@@ -29,6 +33,7 @@ import org.apache.shiro.util.ThreadContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -46,28 +51,94 @@ import org.slf4j.LoggerFactory;
 public class ShiroSecurity implements AccessControl, UserService, AuditLog, RequestAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger(ShiroSecurity.class);
 
+    static final String LOGIN_FAILED = "wrong user name or password, or the account is locked for a while "
+            + "after repeated failed logins";
+
+    private final Database db;
+    private final SecurityConfig config;
     private final JdbcUsers users;
     private final JdbcAuditLog audit;
     private final DefaultSecurityManager securityManager;
+    private final ScheduledExecutorService preparer;
+    /** Why the user store cannot be used yet, or {@code null} once the schema is in place. */
+    private volatile String notReady = "starting";
 
+    /**
+     * Activation never waits for the database: the schema is applied (and demo users seeded) on a
+     * background thread, retried with back-off while the database is unreachable. Until then
+     * authentication answers 503.
+     */
     @Activate
     public ShiroSecurity(@Reference Database db, SecurityConfig config) {
-        this(db, config, Clock.systemUTC());
+        this(db, config, Clock.systemUTC(), true);
     }
 
+    /** For tests: prepares the schema synchronously. */
     ShiroSecurity(Database db, SecurityConfig config, Clock clock) {
-        db.migrate("security", ShiroSecurity.class.getClassLoader());
-        users = new JdbcUsers(db, new Passwords(config.bcrypt_cost()), config.lock_after_failures(), clock);
+        this(db, config, clock, false);
+        if (!prepare()) {
+            throw new IllegalStateException("security schema: " + notReady);
+        }
+    }
+
+    private ShiroSecurity(Database db, SecurityConfig config, Clock clock, boolean background) {
+        this.db = db;
+        this.config = config;
+        users = new JdbcUsers(db, new Passwords(config.bcrypt_cost()), config.lock_after_failures(),
+                Duration.ofSeconds(config.lock_duration_s()), clock);
         audit = new JdbcAuditLog(db);
         securityManager = new DefaultSecurityManager(new VerbundRealm(users, clock));
         DefaultSessionStorageEvaluator noSessions = new DefaultSessionStorageEvaluator();
         noSessions.setSessionStorageEnabled(false);
         ((DefaultSubjectDAO) securityManager.getSubjectDAO()).setSessionStorageEvaluator(noSessions);
-        if (config.demo_users() && users.seedDemoUsers()) {
-            LOG.warn("created demo users admin, operator, monitor, clerk (password = user name): "
-                    + "change their passwords or set demo.users=false in etc/{}.cfg", SecurityConfig.PID);
-            audit.record("system", "seed demo users", "users", "SUCCESS", "admin, operator, monitor, clerk");
+        preparer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "verbund-security-schema");
+            t.setDaemon(true);
+            return t;
+        });
+        if (background) {
+            preparer.execute(() -> prepareWithRetry(1));
         }
+    }
+
+    private void prepareWithRetry(long delaySeconds) {
+        if (!prepare()) {
+            long next = Math.min(delaySeconds * 2, 30);
+            preparer.schedule(() -> prepareWithRetry(next), delaySeconds, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Applies the schema and seeds demo users; @return whether the store is ready. */
+    private boolean prepare() {
+        try {
+            db.migrate("security", ShiroSecurity.class.getClassLoader());
+            if (config.demo_users() && users.seedDemoUsers()) {
+                LOG.warn("created demo users admin, operator, monitor, clerk (password = user name): "
+                        + "change their passwords or set demo.users=false in etc/{}.cfg", SecurityConfig.PID);
+                audit.record("system", "seed demo users", "users", "SUCCESS", "admin, operator, monitor, clerk");
+            }
+            if (notReady != null && !"starting".equals(notReady)) {
+                LOG.info("user store ready after the database came back");
+            }
+            notReady = null;
+            return true;
+        } catch (RuntimeException e) {
+            String reason = e.getMessage();
+            if (!reason.equals(notReady)) {
+                LOG.error("user store not ready, retrying: {}", reason);
+            }
+            notReady = reason;
+            return false;
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        preparer.shutdownNow();
+    }
+
+    private static ProblemException unavailable(String why) {
+        return new ProblemException(ProblemType.UNAVAILABLE, "credentials cannot be checked now: " + why);
     }
 
     // --- RequestAuthenticator ----------------------------------------------------------------
@@ -75,14 +146,28 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
     @Override
     public Subject authenticate(String authorization) {
         AuthenticationToken token = parse(authorization);
+        String why = notReady;
+        if (why != null) {
+            throw unavailable("the user store is not ready (" + why + ")");
+        }
         Subject subject = new Subject.Builder(securityManager).sessionCreationEnabled(false).buildSubject();
         try {
             subject.login(token);
             return subject;
         } catch (AuthenticationException e) {
-            String who = token instanceof UsernamePasswordToken up ? up.getUsername() : "token";
-            audit.record(who, "login", "api", "FAILED 401", e.getMessage());
-            throw new ProblemException(ProblemType.UNAUTHORIZED, e.getMessage());
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof PersistenceException pe) {
+                    throw unavailable(pe.getMessage());
+                }
+            }
+            boolean bearer = token instanceof BearerToken;
+            String who = bearer ? "token" : ((UsernamePasswordToken) token).getUsername();
+            try {
+                audit.record(who, "login", "api", "FAILED 401", e.getMessage());
+            } catch (PersistenceException pe) {
+                throw unavailable(pe.getMessage());
+            }
+            throw new ProblemException(ProblemType.UNAUTHORIZED, bearer ? "unknown, expired or revoked API token" : LOGIN_FAILED);
         }
     }
 
@@ -94,7 +179,10 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
         int sp = authorization.indexOf(' ');
         String scheme = sp < 0 ? authorization : authorization.substring(0, sp);
         String value = sp < 0 ? "" : authorization.substring(sp + 1).trim();
-        if (scheme.equalsIgnoreCase("Bearer") && !value.isEmpty()) {
+        if (scheme.equalsIgnoreCase("Bearer")) {
+            if (value.isEmpty()) {
+                throw new ProblemException(ProblemType.UNAUTHORIZED, "missing API token after 'Bearer'");
+            }
             return new BearerToken(value);
         }
         if (scheme.equalsIgnoreCase("Basic")) {
@@ -184,6 +272,26 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
     @Override
     public ApiToken createToken(String userId, String name, Duration validFor) {
         return users.createToken(userId, name, validFor);
+    }
+
+    @Override
+    public boolean verifyPassword(String userId, String password) {
+        return users.verifyPassword(userId, password);
+    }
+
+    @Override
+    public void unlock(String userId) {
+        users.unlock(userId);
+    }
+
+    @Override
+    public java.util.List<ApiToken> tokens(String userId) {
+        return users.tokens(userId);
+    }
+
+    @Override
+    public void revokeToken(String userId, String tokenId) {
+        users.revokeToken(userId, tokenId);
     }
 
     // --- AuditLog ----------------------------------------------------------------------------

@@ -3,10 +3,13 @@ package de.sid.verbund.security.shiro.internal;
 import de.sid.verbund.security.Caller;
 import de.sid.verbund.security.User;
 import java.time.Clock;
+import java.time.Instant;
 import org.apache.shiro.authc.AuthenticationException;
 import org.apache.shiro.authc.AuthenticationInfo;
 import org.apache.shiro.authc.AuthenticationToken;
 import org.apache.shiro.authc.BearerToken;
+import org.apache.shiro.authc.DisabledAccountException;
+import org.apache.shiro.authc.UnknownAccountException;
 import org.apache.shiro.authc.IncorrectCredentialsException;
 import org.apache.shiro.authc.LockedAccountException;
 import org.apache.shiro.authc.SimpleAuthenticationInfo;
@@ -18,8 +21,8 @@ import org.apache.shiro.realm.AuthorizingRealm;
 import org.apache.shiro.subject.PrincipalCollection;
 
 /**
- * Shiro realm over the user table: HTTP Basic (bcrypt-checked, with lockout after repeated
- * failures) and bearer API tokens (SHA-256 looked up, expiry checked). The principal is a
+ * Shiro realm over the user table: HTTP Basic (bcrypt-checked; repeated failures lock password
+ * logins for a while) and bearer API tokens (SHA-256 looked up, expiry checked). The principal is a
  * {@link Caller}; permissions come from {@link RolePermissions}. No caching: a lock or role
  * change applies to the next request.
  */
@@ -45,34 +48,38 @@ final class VerbundRealm extends AuthorizingRealm {
         return token instanceof UsernamePasswordToken || token instanceof BearerToken;
     }
 
+    /**
+     * Verifies a token. Exception messages are the true reason, for the audit log; callers get a
+     * generic answer that does not tell whether an account exists or is locked.
+     */
     @Override
     protected AuthenticationInfo doGetAuthenticationInfo(AuthenticationToken token) throws AuthenticationException {
         if (token instanceof BearerToken bearer) {
             User u = users.userForToken(bearer.getToken(), clock.instant())
-                    .orElseThrow(() -> new IncorrectCredentialsException("unknown or expired API token"));
-            if (u.locked()) {
-                throw new LockedAccountException("account " + u.username() + " is locked");
-            }
+                    .orElseThrow(() -> new IncorrectCredentialsException("unknown, expired or revoked API token"));
             return new SimpleAuthenticationInfo(caller(u), token.getCredentials(), getName());
         }
         UsernamePasswordToken up = (UsernamePasswordToken) token;
         String password = up.getPassword() == null ? "" : new String(up.getPassword());
-        var creds = users.credentials(up.getUsername());
-        if (creds.isEmpty()) {
+        var found = users.credentials(up.getUsername());
+        if (found.isEmpty()) {
             Passwords.matches(DUMMY_HASH, password);
-            throw new IncorrectCredentialsException("wrong user name or password");
+            throw new UnknownAccountException("unknown user");
         }
-        User u = creds.get().user();
-        if (u.locked()) {
-            throw new LockedAccountException("account " + u.username() + " is locked after repeated failed logins; "
-                    + "an administrator must set a new password");
+        JdbcUsers.Credentials creds = found.get();
+        User u = creds.user();
+        if (creds.disabled()) {
+            throw new DisabledAccountException("account disabled by an administrator");
         }
-        if (!Passwords.matches(creds.get().passwordHash(), password)) {
-            boolean locked = users.recordFailure(u.id());
-            throw new IncorrectCredentialsException(locked ? "wrong user name or password; the account is now locked"
-                    : "wrong user name or password");
+        if (creds.lockedUntil() != null && creds.lockedUntil().isAfter(clock.instant())) {
+            throw new LockedAccountException("locked after repeated failed logins until " + creds.lockedUntil());
         }
-        users.recordSuccess(u.id(), creds.get().failedLogins());
+        if (!Passwords.matches(creds.passwordHash(), password)) {
+            Instant until = users.recordFailure(u.id());
+            throw new IncorrectCredentialsException(until == null ? "wrong password"
+                    : "wrong password; locked until " + until);
+        }
+        users.recordSuccess(u.id(), creds.failedLogins());
         return new SimpleAuthenticationInfo(caller(u), token.getCredentials(), getName());
     }
 

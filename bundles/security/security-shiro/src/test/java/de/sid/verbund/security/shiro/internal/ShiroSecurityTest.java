@@ -97,24 +97,92 @@ class ShiroSecurityTest {
         assertThat(s.isAuthenticated()).isTrue();
         assertThatThrownBy(() -> security.authenticate(basic("admin", "wrong")))
                 .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.UNAUTHORIZED))
-                .hasMessageContaining("wrong user name or password");
-        assertThatThrownBy(() -> security.authenticate(basic("nobody", "x")))
-                .hasMessageContaining("wrong user name or password");
+                .hasMessage(ShiroSecurity.LOGIN_FAILED);
+        // an unknown user gets the very same answer
+        assertThatThrownBy(() -> security.authenticate(basic("nobody", "x"))).hasMessage(ShiroSecurity.LOGIN_FAILED);
+        assertThatThrownBy(() -> security.authenticate("Bearer ")).hasMessageContaining("missing API token");
         assertThatThrownBy(() -> security.authenticate(null)).hasMessageContaining("authentication required");
         assertThatThrownBy(() -> security.authenticate("Basic !!!")).hasMessageContaining("malformed");
         assertThatThrownBy(() -> security.authenticate("Digest abc")).hasMessageContaining("unsupported");
     }
 
     @Test
-    void accountLocksAfterRepeatedFailuresAndNewPasswordUnlocks() {
+    void repeatedFailuresLockPasswordLoginsForAWhileWithoutSayingSo() {
         for (int i = 0; i < 5; i++) {
             assertThatThrownBy(() -> security.authenticate(basic("clerk", "bad"))).isInstanceOf(ProblemException.class);
         }
-        assertThatThrownBy(() -> security.authenticate(basic("clerk", "clerk"))).hasMessageContaining("locked");
+        // the right password is refused during the lock, with the same message as a wrong one
+        assertThatThrownBy(() -> security.authenticate(basic("clerk", "clerk"))).hasMessage(ShiroSecurity.LOGIN_FAILED);
         User clerk = security.findByUsername("clerk").orElseThrow();
         assertThat(clerk.locked()).isTrue();
+        assertThat(security.list(1, null).items().get(0).detail()).startsWith("locked after repeated failed logins until");
+        // API tokens are not locked out
+        ApiToken token = security.createToken(clerk.id(), "ci", Duration.ofDays(1));
+        assertThat(security.authenticate("Bearer " + token.secret()).isAuthenticated()).isTrue();
+        // the lock ends by itself
+        now.set(now.get().plus(Duration.ofMinutes(16)));
+        assertThat(security.authenticate(basic("clerk", "clerk")).isAuthenticated()).isTrue();
+        assertThat(security.findByUsername("clerk").orElseThrow().locked()).isFalse();
+    }
+
+    @Test
+    void anAdminCanUnlockOrSetANewPassword() {
+        for (int i = 0; i < 5; i++) {
+            assertThatThrownBy(() -> security.authenticate(basic("clerk", "bad"))).isInstanceOf(ProblemException.class);
+        }
+        User clerk = security.findByUsername("clerk").orElseThrow();
+        security.unlock(clerk.id());
+        assertThat(security.authenticate(basic("clerk", "clerk")).isAuthenticated()).isTrue();
+        for (int i = 0; i < 5; i++) {
+            assertThatThrownBy(() -> security.authenticate(basic("clerk", "bad"))).isInstanceOf(ProblemException.class);
+        }
         security.setPassword(clerk.id(), "a-new-long-password");
         assertThat(security.authenticate(basic("clerk", "a-new-long-password")).isAuthenticated()).isTrue();
+        assertThat(security.verifyPassword(clerk.id(), "a-new-long-password")).isTrue();
+        assertThat(security.verifyPassword(clerk.id(), "clerk")).isFalse();
+    }
+
+    @Test
+    void aNewPasswordRevokesTheUsersTokens() {
+        User op = security.findByUsername("operator").orElseThrow();
+        ApiToken t1 = security.createToken(op.id(), "one", Duration.ofDays(5));
+        ApiToken t2 = security.createToken(op.id(), "two", Duration.ofDays(5));
+        assertThat(security.tokens(op.id())).extracting(ApiToken::name).containsExactlyInAnyOrder("one", "two");
+        assertThat(security.tokens(op.id())).allSatisfy(t -> assertThat(t.secret()).isNull());
+        security.revokeToken(op.id(), t1.id());
+        assertThatThrownBy(() -> security.authenticate("Bearer " + t1.secret())).isInstanceOf(ProblemException.class);
+        assertThatThrownBy(() -> security.revokeToken(security.findByUsername("admin").orElseThrow().id(), t2.id()))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.NOT_FOUND));
+        security.setPassword(op.id(), "operator-new-pw");
+        assertThatThrownBy(() -> security.authenticate("Bearer " + t2.secret())).isInstanceOf(ProblemException.class);
+        assertThat(security.tokens(op.id())).isEmpty();
+    }
+
+    @Test
+    void authorityIdsAreStoredInCanonicalForm() {
+        String upper = UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
+        User u = security.create(new NewUser("upper.case", "long-enough-pw", upper, Set.of(Roles.AUTHORITY_USER)));
+        assertThat(u.authorityId()).isEqualTo(upper.toLowerCase(java.util.Locale.ROOT));
+        assertThat(security.list(upper.toLowerCase(java.util.Locale.ROOT), 10, null).items()).extracting(User::username)
+                .containsExactly("upper.case");
+        assertThat(security.find(u.id().toUpperCase(java.util.Locale.ROOT))).isPresent();
+    }
+
+    @Test
+    void nullRolesAndGarbageCursorsAreBadRequests() {
+        java.util.Set<String> roles = new java.util.HashSet<>();
+        roles.add(null);
+        assertThatThrownBy(() -> security.create(new NewUser("nulls", "long-enough-pw", null, roles)))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.BAD_REQUEST));
+        assertThatThrownBy(() -> security.list(null, 10, "garbage!"))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.BAD_REQUEST));
+    }
+
+    @Test
+    void aDatabaseThatIsDownMakesAuthenticationUnavailableNotUnauthorized() {
+        db.close();
+        assertThatThrownBy(() -> security.authenticate(basic("admin", "admin")))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.UNAVAILABLE));
     }
 
     @Test
@@ -138,6 +206,7 @@ class ShiroSecurityTest {
         assertThat(s.getPrincipals().oneByType(de.sid.verbund.security.Caller.class).username()).isEqualTo("operator");
         now.set(now.get().plus(Duration.ofDays(3)));
         assertThatThrownBy(() -> security.authenticate("Bearer " + token.secret())).hasMessageContaining("expired");
+        assertThat(security.list(1, null).items().get(0).detail()).contains("expired");
         assertThatThrownBy(() -> security.authenticate("Bearer vbt_forged")).isInstanceOf(ProblemException.class);
         assertThatThrownBy(() -> security.createToken(op.id(), "x", Duration.ofDays(400))).hasMessageContaining("365");
     }
@@ -202,5 +271,6 @@ class ShiroSecurityTest {
         assertThat(last.action()).isEqualTo("login");
         assertThat(last.subject()).isEqualTo("admin");
         assertThat(last.outcome()).isEqualTo("FAILED 401");
+        assertThat(last.detail()).isEqualTo("wrong password");
     }
 }
