@@ -75,6 +75,43 @@ public class PlatformIT extends VerbundTestSupport {
     }
 
     @Test
+    public void probesGetTheStatusWithoutCredentialsButNoDetails() {
+        Reply anonymous = get("/api/health", null);
+        assertEquals(200, anonymous.status());
+        assertEquals("UP", anonymous.json().path("status").asText());
+        assertTrue(anonymous.body(), anonymous.json().path("components").isMissingNode());
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        assertEquals(201, post("/api/users", ADMIN, user("viewer-" + suffix, UUID.randomUUID().toString(), "authority-viewer")).status());
+        Reply tenant = get("/api/health", basic("viewer-" + suffix, "long-enough-pw"));
+        assertEquals(200, tenant.status());
+        assertTrue(tenant.body(), tenant.json().path("components").isMissingNode());
+    }
+
+    @Test
+    public void usersManageTheirOwnPasswordAndTokens() {
+        String name = "self-" + UUID.randomUUID().toString().substring(0, 6);
+        String id = post("/api/users", ADMIN, "{\"username\":\"" + name + "\",\"password\":\"long-enough-pw\",\"roles\":[\"monitoring\"]}")
+                .json().path("id").asText();
+        String auth = basic(name, "long-enough-pw");
+        assertEquals(id, get("/api/users/me", auth).json().path("id").asText());
+        // a token needs the current password, and is shown once
+        assertEquals(400, post("/api/users/me/tokens", auth, "{\"name\":\"ci\",\"validDays\":7}").status());
+        Reply created = post("/api/users/me/tokens", auth, "{\"name\":\"ci\",\"validDays\":7,\"password\":\"long-enough-pw\"}");
+        assertEquals(created.body(), 201, created.status());
+        String bearer = "Bearer " + created.json().path("secret").asText();
+        assertEquals(name, get("/api/users/me", bearer).json().path("username").asText());
+        assertTrue(get("/api/users/me/tokens", auth).body().contains("\"ci\""));
+        assertFalse(get("/api/users/me/tokens", auth).body().contains("vbt_"));
+        // a token cannot change the password without the current one
+        assertEquals(400, post("/api/users/me/password", bearer, "{\"password\":\"another-long-pw\"}").status());
+        assertEquals(204, post("/api/users/me/password", auth,
+                "{\"currentPassword\":\"long-enough-pw\",\"password\":\"another-long-pw\"}").status());
+        // the new password revoked the token
+        assertEquals(401, get("/api/users/me", bearer).status());
+        assertEquals(200, get("/api/users/me", basic(name, "another-long-pw")).status());
+    }
+
+    @Test
     public void openApiDocumentListsTheFoundationPaths() {
         JsonNode paths = get("/api/openapi.json", null).json().path("paths");
         for (String p : List.of("/health", "/users", "/users/{id}", "/audit", "/openapi.json")) {
@@ -92,6 +129,7 @@ public class PlatformIT extends VerbundTestSupport {
         assertEquals("admin", entry.path("subject").asText());
         assertEquals("POST /api/users", entry.path("action").asText());
         assertEquals("SUCCESS 201", entry.path("outcome").asText());
+        assertEquals("/api/users/" + created.json().path("id").asText(), entry.path("target").asText());
         // the new user can log in, and an anonymous write is audited as denied
         assertEquals(200, get("/api/health", basic(name, "long-enough-pw")).status());
         assertEquals(401, post("/api/users", null, "{}").status());
@@ -118,6 +156,9 @@ public class PlatformIT extends VerbundTestSupport {
         Reply invalid = post("/api/users", ADMIN, "{\"username\": \"Q\", \"password\": \"short\", \"roles\": [\"wizard\"]}");
         assertEquals(400, invalid.status());
         assertEquals(3, invalid.json().path("errors").size());
+        Reply badLimit = get("/api/users?limit=abc", ADMIN);
+        assertEquals(400, badLimit.status());
+        assertTrue(badLimit.json().path("detail").asText().contains("limit"));
         assertEquals(before, countUsers());
         assertEquals(404, get("/api/nothing-here", ADMIN).status());
     }
@@ -151,6 +192,20 @@ public class PlatformIT extends VerbundTestSupport {
             audited |= e.path("subject").asText().equals("adm-a-" + suffix) && e.path("outcome").asText().startsWith("DENIED");
         }
         assertTrue("refusal audited", audited);
+    }
+
+    @Test
+    public void theShellUnlocksALockedAccount() throws Exception {
+        String name = "lock-" + UUID.randomUUID().toString().substring(0, 6);
+        assertEquals(201, post("/api/users", ADMIN, "{\"username\":\"" + name
+                + "\",\"password\":\"long-enough-pw\",\"roles\":[\"monitoring\"]}").status());
+        for (int i = 0; i < 5; i++) {
+            assertEquals(401, get("/api/users/me", basic(name, "wrong-password")).status());
+        }
+        assertEquals(401, get("/api/users/me", basic(name, "long-enough-pw")).status());
+        String out = executeCommand("verbund:user-unlock " + name);
+        assertTrue(out, out.contains("unlocked " + name));
+        assertEquals(200, get("/api/users/me", basic(name, "long-enough-pw")).status());
     }
 
     @Test

@@ -65,7 +65,7 @@ public class ArtemisMessagingComponent implements EventBus, HealthIndicator {
         this.embedded = config.embedded();
         this.readyTimeoutMs = config.ready_timeout_ms();
         String user = config.user().trim();
-        String password = config.password();
+        String password = de.sid.verbund.core.Secrets.resolve(config.password(), config.password_env());
         this.inVmServerId = IN_VM_IDS.incrementAndGet();
         if (embedded) {
             journalDirectory = config.journal_directory().isBlank()

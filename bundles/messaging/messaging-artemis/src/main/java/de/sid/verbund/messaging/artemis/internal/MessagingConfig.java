@@ -43,6 +43,10 @@ public @interface MessagingConfig {
             description = "Password of user; never logged")
     String password() default "";
 
+    @AttributeDefinition(name = "Password environment variable", description = "Name of the environment variable "
+            + "holding the password when password is empty; keeps the secret out of every file")
+    String password_env() default "VERBUND_BROKER_PASSWORD";
+
     @AttributeDefinition(name = "Maximum deliveries",
             description = "Attempts per message before it is moved to the dead-letter queue verbund.dlq")
     int max_deliveries() default 5;

@@ -1,5 +1,6 @@
 package de.sid.verbund.persistence.jdbc.internal;
 
+import de.sid.verbund.core.Secrets;
 import de.sid.verbund.core.health.Health;
 import de.sid.verbund.core.health.HealthIndicator;
 import de.sid.verbund.persistence.Database;
@@ -32,11 +33,14 @@ public class DatabaseComponent implements Database, HealthIndicator {
 
     @Activate
     public DatabaseComponent(PersistenceConfig config) {
-        String url = config.url().isBlank()
-                ? JdbcDatabase.embeddedH2Url(Path.of(System.getProperty("karaf.data", "data")))
-                : config.url().trim();
-        db = new JdbcDatabase(url, config.user(), config.password(), config.pool_max_size(),
-                config.connection_timeout_ms());
+        if (config.url().isBlank()) {
+            // the embedded default is private to this node: fixed credentials, whatever is configured
+            db = new JdbcDatabase(JdbcDatabase.embeddedH2Url(Path.of(System.getProperty("karaf.data", "data"))),
+                    "verbund", "", config.pool_max_size(), config.connection_timeout_ms());
+        } else {
+            db = new JdbcDatabase(config.url().trim(), config.user(), Secrets.resolve(config.password(), config.password_env()),
+                    config.pool_max_size(), config.connection_timeout_ms());
+        }
         LOG.info("database {} at {}", db.product(), db.displayUrl());
     }
 

@@ -13,12 +13,16 @@ public @interface PersistenceConfig {
             + "empty = embedded H2 file database <karaf.data>/verbund/verbund.mv.db")
     String url() default "";
 
-    @AttributeDefinition(name = "User")
+    @AttributeDefinition(name = "User", description = "Database user (not used by the embedded H2 default)")
     String user() default "verbund";
 
     @AttributeDefinition(name = "Password", type = AttributeType.PASSWORD,
-            description = "Database password; never logged")
+            description = "Database password; better left empty and given through password.env. Never logged")
     String password() default "";
+
+    @AttributeDefinition(name = "Password environment variable", description = "Name of the environment variable "
+            + "holding the password when password is empty; keeps the secret out of every file")
+    String password_env() default "VERBUND_DB_PASSWORD";
 
     @AttributeDefinition(name = "Pool size", description = "Maximum connections in the pool")
     int pool_max_size() default 10;

@@ -12,8 +12,9 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
- * The API's JSON rules: strict input (unknown fields, wrong types and numbers for text are
- * errors, not silently accepted), ISO-8601 instants, exact decimals, no nulls in output.
+ * The API's JSON rules: strict input (unknown fields, duplicate fields, wrong types, numbers for
+ * text and fractions for whole numbers are errors, not silently accepted), ISO-8601 instants,
+ * exact decimals, no nulls in output.
  */
 final class Json {
     private Json() {
@@ -27,6 +28,8 @@ final class Json {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .serializationInclusion(JsonInclude.Include.NON_NULL)
                 .build();

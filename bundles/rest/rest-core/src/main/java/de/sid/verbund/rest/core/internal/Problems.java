@@ -37,7 +37,7 @@ final class Problems {
             ProblemType type = byStatus(status);
             String detail = switch (status) {
                 case 404 -> "no such resource: " + path;
-                case 405 -> "method not allowed on " + path;
+                case 405 -> "method not allowed on " + path + allowed(wae);
                 case 406 -> "cannot produce the requested media type; application/json is available";
                 case 415 -> "unsupported media type; send application/json";
                 default -> wae.getMessage();
@@ -45,6 +45,11 @@ final class Problems {
             return new Problem(type.uri(), type.title(), status, detail, path, List.of());
         }
         return Problem.of(ProblemType.INTERNAL, "internal error; the server log has the details", path);
+    }
+
+    private static String allowed(WebApplicationException e) {
+        String allow = e.getResponse().getHeaderString("Allow");
+        return allow == null || allow.isBlank() ? "" : " (allowed: " + allow + ")";
     }
 
     static String describe(JsonProcessingException e) {

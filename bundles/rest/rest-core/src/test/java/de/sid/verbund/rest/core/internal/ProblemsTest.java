@@ -48,6 +48,12 @@ class ProblemsTest {
     }
 
     @Test
+    void duplicateFieldsAndFractionsForWholeNumbersAreRefused() {
+        assertThat(read("{\"name\": \"a\", \"name\": \"b\"}").detail()).contains("Duplicate field 'name'");
+        assertThat(read("{\"quantity\": 30.5}").detail()).contains("field 'quantity'");
+    }
+
+    @Test
     void trailingGarbageIsRefused() {
         assertThat(read("{\"name\": \"a\"} {}").status()).isEqualTo(400);
     }

@@ -33,7 +33,7 @@ public class AuditResource {
     }
 
     @GET
-    public Page<AuditEntry> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+    public Page<AuditEntry> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
         access.check("audit:read:*", "audit");
         return audit.list(Page.limit(limit), cursor);
     }

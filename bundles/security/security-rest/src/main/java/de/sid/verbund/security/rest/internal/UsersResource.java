@@ -31,7 +31,9 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 /**
  * {@code /api/users}: user accounts and API tokens. SID staff with {@code security:read:*} see
  * every user; an authority admin sees and creates only users of their own authority; a user
- * of another authority is answered as unknown (404).
+ * of another authority is answered as unknown (404). Everyone may read their own account
+ * ({@code /me}), change their own password and manage their own API tokens, which needs the
+ * current password.
  */
 @Component(service = UsersResource.class)
 @JaxrsResource
@@ -52,16 +54,23 @@ public class UsersResource {
     public record CreateUser(String username, String password, String authorityId, Set<String> roles) {
     }
 
-    /** A request to set a password. */
-    public record PasswordChange(String password) {
+    /**
+     * A request to set a password. {@code currentPassword} is required when callers change their
+     * own password (so a stolen API token cannot take the account over), not when an admin sets
+     * someone else's.
+     */
+    public record PasswordChange(String currentPassword, String password) {
     }
 
-    /** A request for an API token; {@code validDays} 1..365 (default 90). */
-    public record TokenRequest(String name, Integer validDays) {
+    /**
+     * A request for an API token; {@code validDays} 1..365 (default 90). {@code password} is the
+     * caller's current password: a token cannot mint further tokens.
+     */
+    public record TokenRequest(String name, Integer validDays, String password) {
     }
 
     @GET
-    public Page<User> list(@QueryParam("authorityId") String authorityId, @QueryParam("limit") Integer limit,
+    public Page<User> list(@QueryParam("authorityId") String authorityId, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor) {
         Caller caller = access.requireCaller();
         String scope;
@@ -78,6 +87,33 @@ public class UsersResource {
             scope = null;
         }
         return users.list(scope, Page.limit(limit), cursor);
+    }
+
+    @GET
+    @Path("/me")
+    public User me() {
+        Caller caller = access.requireCaller();
+        return users.find(caller.userId()).orElseThrow(() -> ProblemException.notFound("no user " + caller.userId()));
+    }
+
+    @POST
+    @Path("/me/password")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response changeOwnPassword(PasswordChange body) {
+        return setPassword(access.requireCaller().userId(), body);
+    }
+
+    @GET
+    @Path("/me/tokens")
+    public java.util.List<ApiToken> tokens() {
+        return users.tokens(access.requireCaller().userId());
+    }
+
+    @javax.ws.rs.DELETE
+    @Path("/me/tokens/{tokenId}")
+    public Response revokeToken(@PathParam("tokenId") String tokenId) {
+        users.revokeToken(access.requireCaller().userId(), tokenId);
+        return Response.noContent().build();
     }
 
     @GET
@@ -106,17 +142,21 @@ public class UsersResource {
     @Path("/{id}/password")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response setPassword(@PathParam("id") String id, PasswordChange body) {
-        Ids.parse(id);
+        String userId = Ids.parse(id).toString();
         Caller caller = access.requireCaller();
-        User u = users.find(id).orElseThrow(() -> ProblemException.notFound("no user " + id));
-        if (!caller.userId().equals(id)) {
+        User u = users.find(userId).orElseThrow(() -> ProblemException.notFound("no user " + id));
+        if (body == null) {
+            throw ProblemException.badRequest("request body required: {currentPassword, password}");
+        }
+        if (caller.userId().equals(userId)) {
+            if (body.currentPassword() == null || !users.verifyPassword(userId, body.currentPassword())) {
+                throw ProblemException.badRequest("currentPassword is missing or wrong");
+            }
+        } else {
             access.checkVisible(Permissions.of("security", "read", tenant(u)), "user " + id);
             access.check(Permissions.of("security", "write", tenant(u)), "user " + id);
         }
-        if (body == null) {
-            throw ProblemException.badRequest("request body required: {password}");
-        }
-        users.setPassword(id, body.password());
+        users.setPassword(userId, body.password());
         return Response.noContent().build();
     }
 
@@ -126,7 +166,10 @@ public class UsersResource {
     public Response createToken(TokenRequest body) {
         Caller caller = access.requireCaller();
         if (body == null) {
-            throw ProblemException.badRequest("request body required: {name, validDays}");
+            throw ProblemException.badRequest("request body required: {name, validDays, password}");
+        }
+        if (body.password() == null || !users.verifyPassword(caller.userId(), body.password())) {
+            throw ProblemException.badRequest("password (your current password) is missing or wrong");
         }
         int days = body.validDays() == null ? 90 : body.validDays();
         ApiToken token = users.createToken(caller.userId(), body.name(), Duration.ofDays(days));

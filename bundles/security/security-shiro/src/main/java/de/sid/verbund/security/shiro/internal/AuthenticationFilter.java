@@ -2,6 +2,7 @@ package de.sid.verbund.security.shiro.internal;
 
 import de.sid.verbund.core.Problem;
 import de.sid.verbund.core.ProblemException;
+import de.sid.verbund.core.ProblemType;
 import de.sid.verbund.core.rest.RestApplication;
 import de.sid.verbund.security.AuditLog;
 import de.sid.verbund.security.Caller;
@@ -27,9 +28,12 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
 /**
  * Protects every path of the Verbund API: authenticates the {@code Authorization} header
  * (HTTP Basic or Bearer API token) through Shiro and binds the subject to the request thread;
- * answers 401 with a problem body otherwise. Only {@code GET /api/openapi.json} is public.
- * Every state-changing request (POST, PUT, PATCH, DELETE), allowed or not, is written to the
- * audit log with its outcome.
+ * answers 401 with a problem body otherwise. {@code GET /api/openapi.json} is public, and
+ * {@code GET /api/health} answers anonymous callers too (with the overall status only; also
+ * when credentials cannot be checked because the database is down, so probes see 503 DOWN
+ * rather than an error). Every state-changing request (POST, PUT, PATCH, DELETE), allowed or
+ * not, is written to the audit log with its outcome and target (the created object's
+ * {@code Location} when there is one).
  */
 @Component(service = {ContainerRequestFilter.class, ContainerResponseFilter.class})
 @JaxrsExtension
@@ -40,6 +44,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
 public class AuthenticationFilter implements ContainerRequestFilter, ContainerResponseFilter {
     private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
     private static final String PUBLIC_PATH = "openapi.json";
+    private static final String HEALTH_PATH = "health";
     private static final String CALLER = "verbund.caller";
 
     private final RequestAuthenticator authenticator;
@@ -55,14 +60,23 @@ public class AuthenticationFilter implements ContainerRequestFilter, ContainerRe
     public void filter(ContainerRequestContext request) {
         ThreadContext.unbindSubject();
         String path = trim(request.getUriInfo().getPath());
-        if (path.equals(PUBLIC_PATH) && request.getMethod().equals("GET")) {
+        boolean read = request.getMethod().equals("GET") || request.getMethod().equals("HEAD");
+        if (path.equals(PUBLIC_PATH) && read) {
+            return;
+        }
+        String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        boolean health = path.equals(HEALTH_PATH) && read;
+        if (health && authorization == null) {
             return;
         }
         try {
-            Subject subject = authenticator.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+            Subject subject = authenticator.authenticate(authorization);
             ThreadContext.bind(subject);
             request.setProperty(CALLER, subject.getPrincipals().oneByType(Caller.class).username());
         } catch (ProblemException e) {
+            if (health && e.type() == ProblemType.UNAVAILABLE) {
+                return;
+            }
             request.abortWith(Response.status(e.type().status())
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"Verbund\", charset=\"UTF-8\"")
                     .type(Problem.MEDIA_TYPE)
@@ -77,8 +91,9 @@ public class AuthenticationFilter implements ContainerRequestFilter, ContainerRe
             if (WRITES.contains(request.getMethod())) {
                 String path = RestApplication.BASE + "/" + trim(request.getUriInfo().getPath());
                 Object who = request.getProperty(CALLER);
-                audit.record(who == null ? "anonymous" : who.toString(), request.getMethod() + " " + path, path,
-                        outcome(response.getStatus()), "");
+                Object location = response.getHeaders().getFirst(HttpHeaders.LOCATION);
+                audit.record(who == null ? "anonymous" : who.toString(), request.getMethod() + " " + path,
+                        location == null ? path : pathOf(location.toString()), outcome(response.getStatus()), "");
             }
         } finally {
             ThreadContext.unbindSubject();
@@ -93,6 +108,15 @@ public class AuthenticationFilter implements ContainerRequestFilter, ContainerRe
             return "DENIED " + status;
         }
         return (status < 500 ? "FAILED " : "ERROR ") + status;
+    }
+
+    private static String pathOf(String uri) {
+        try {
+            String p = java.net.URI.create(uri).getPath();
+            return p == null ? uri : p;
+        } catch (IllegalArgumentException e) {
+            return uri;
+        }
     }
 
     private static String trim(String p) {

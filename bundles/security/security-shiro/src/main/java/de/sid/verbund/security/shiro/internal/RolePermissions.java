@@ -14,8 +14,11 @@ final class RolePermissions {
 
     static Set<String> of(Set<String> roles, String authorityId) {
         Set<String> p = new LinkedHashSet<>();
-        p.add("health:read:*");
         for (String role : roles) {
+            if (!Roles.TENANT_ROLES.contains(role)) {
+                // the health report's details (URLs, paths, versions) are for SID staff only
+                p.add("health:read:*");
+            }
             switch (role) {
                 case Roles.SID_ADMIN -> p.add("*");
                 case Roles.SID_OPERATOR -> p.addAll(Set.of("compute:*:*", "catalog:*:*", "monitoring:*:*", "alarms:*:*",
