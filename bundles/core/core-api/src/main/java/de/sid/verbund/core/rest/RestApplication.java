@@ -2,12 +2,15 @@ package de.sid.verbund.core.rest;
 
 /**
  * The one JAX-RS application Verbund's resources and extensions join (OSGi JAX-RS whiteboard).
+ * It is the whiteboard's default application, configured to live at {@link #BASE}
+ * ({@code etc/org.apache.aries.jax.rs.whiteboard.default.cfg}): with a second, named
+ * application, Aries served its resources under the default application's base too.
  * Resources carry {@code @JaxrsApplicationSelect(RestApplication.SELECT)}; paths are relative
  * to {@link #BASE}.
  */
 public final class RestApplication {
     /** {@code osgi.jaxrs.name} of the application. */
-    public static final String NAME = "verbund";
+    public static final String NAME = ".default";
     /** Application base: every resource is under {@code /api}. */
     public static final String BASE = "/api";
     /** Filter selecting the application. */
