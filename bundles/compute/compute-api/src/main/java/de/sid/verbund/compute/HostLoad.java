@@ -1,0 +1,18 @@
+package de.sid.verbund.compute;
+
+import java.util.Set;
+
+/**
+ * A host with what is allocated on it now (VMs in every state but DELETED and FAILED, plus
+ * open reservations).
+ *
+ * @param host the host
+ * @param vcpu allocated vCPUs
+ * @param ramMib allocated RAM, MiB
+ * @param antiAffinityGroups the anti-affinity groups of the VMs on it
+ */
+public record HostLoad(Host host, long vcpu, long ramMib, Set<String> antiAffinityGroups) {
+    public HostLoad {
+        antiAffinityGroups = Set.copyOf(antiAffinityGroups);
+    }
+}

@@ -1,0 +1,21 @@
+package de.sid.verbund.compute;
+
+/**
+ * What a VM needs from a host.
+ *
+ * @param vcpu virtual CPUs, at least 1
+ * @param ramMib RAM in MiB, at least 1
+ * @param diskGib disk in GiB, at least 1
+ * @param antiAffinityGroup VMs of the same group go to different hosts; {@code null} for none
+ * @param site only hosts of this site (data centre); {@code null} for any
+ * @param strategy {@code null} for {@link PlacementStrategy#SPREAD}
+ */
+public record PlacementRequest(int vcpu, long ramMib, int diskGib, String antiAffinityGroup, String site,
+        PlacementStrategy strategy) {
+    public PlacementRequest {
+        if (vcpu < 1 || ramMib < 1 || diskGib < 1) {
+            throw new IllegalArgumentException("vcpu, ramMib and diskGib must be at least 1");
+        }
+        strategy = strategy == null ? PlacementStrategy.SPREAD : strategy;
+    }
+}

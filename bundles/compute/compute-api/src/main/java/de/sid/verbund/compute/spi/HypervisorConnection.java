@@ -1,0 +1,86 @@
+package de.sid.verbund.compute.spi;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * One open connection to a hypervisor host. Methods throw {@link ComputeException}; they are
+ * safe to call from several threads.
+ */
+public interface HypervisorConnection extends AutoCloseable {
+    /** @return the host's hardware as reported now */
+    HostCapacity capacity();
+
+    /** @return every domain on the host, running or not; a domain vanishing meanwhile is skipped */
+    List<DomainInfo> domains();
+
+    /** @return the domain with this UUID, empty if there is none */
+    Optional<DomainInfo> domain(String uuid);
+
+    /**
+     * Creates the system volume (from the image when given) and defines the domain. Idempotent
+     * for the same UUID: a domain with the same UUID and name is redefined, not duplicated. A
+     * domain with the same name and another UUID fails with {@link ComputeException.Kind#NAME_TAKEN}
+     * and changes nothing.
+     *
+     * @return the defined domain (shut off)
+     */
+    DomainInfo define(DomainSpec spec);
+
+    /** Starts a defined domain; no-op when it runs. */
+    void start(String uuid);
+
+    /**
+     * Asks the guest to shut down (ACPI) and waits up to {@code timeout}; then powers it off.
+     *
+     * @return whether the guest shut down by itself (false: it was powered off)
+     */
+    boolean stop(String uuid, Duration timeout);
+
+    /** Powers the domain off at once; no-op when it is shut off. */
+    void destroy(String uuid);
+
+    void reboot(String uuid);
+
+    /** Changes vCPUs and RAM of a shut-off domain (its persistent definition). */
+    void resize(String uuid, int vcpu, long ramMib);
+
+    /** Undefines the domain (and its snapshots) and, when asked, deletes its system volume. */
+    void undefine(String uuid, boolean deleteVolume);
+
+    /** @return the domain's full XML as the hypervisor has it */
+    String domainXml(String uuid);
+
+    /**
+     * Defines a domain from foreign XML (adoption of an unmanaged domain, import).
+     *
+     * @throws ComputeException {@link ComputeException.Kind#UNSUPPORTED} for elements this
+     *         hypervisor does not know, with its message
+     */
+    DomainInfo defineXml(String xml);
+
+    Snapshot createSnapshot(String uuid, String name);
+
+    List<Snapshot> snapshots(String uuid);
+
+    void revertSnapshot(String uuid, String name);
+
+    void deleteSnapshot(String uuid, String name);
+
+    /**
+     * Registers for domain lifecycle events (started, stopped, defined, undefined …) of this
+     * connection. Registrations die with the connection; the caller registers again after
+     * reconnecting.
+     *
+     * @param listener called with the UUID of a domain whose state changed, on a provider thread
+     */
+    void onDomainChange(Consumer<String> listener);
+
+    /** @return whether the connection is still usable (keepalive answered) */
+    boolean isAlive();
+
+    @Override
+    void close();
+}
