@@ -17,12 +17,12 @@ public record PlacementDecision(String hostId, List<HostVerdict> verdicts) {
         return hostId != null;
     }
 
-    /** @return the verdicts as one line each, {@code "host-3: RAM …"}, for error messages */
+    /** @return the verdicts, {@code "host-3: RAM … | host-4: …"}, for error messages */
     public String explain() {
         StringBuilder b = new StringBuilder();
         for (HostVerdict v : verdicts) {
             if (b.length() > 0) {
-                b.append("; ");
+                b.append(" | ");
             }
             b.append(v.hostName()).append(": ").append(v.reason());
         }

@@ -1,0 +1,46 @@
+package de.sid.verbund.compute;
+
+import de.sid.verbund.core.Page;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Hosts and VMs. Methods do not check permissions; REST and shell do. Errors are
+ * {@link de.sid.verbund.core.ProblemException}s: BAD_REQUEST for invalid input, NOT_FOUND,
+ * CONFLICT (no capacity, name taken, wrong state), UNAVAILABLE (host unreachable).
+ */
+public interface ComputeService {
+    /** Registers a host; it connects in the background and reads its capacity. */
+    Host registerHost(NewHost host);
+
+    List<Host> hosts();
+
+    Optional<Host> host(String id);
+
+    /** Puts a host into MAINTENANCE (no new VMs) or back to ENABLED. */
+    Host setMaintenance(String hostId, boolean maintenance);
+
+    /** Where a VM of this size would go now, and why not elsewhere. Changes nothing. */
+    PlacementDecision dryRun(PlacementRequest request);
+
+    /**
+     * Places, defines and starts a VM; publishes {@code vm.created} and {@code vm.state-changed}.
+     *
+     * @throws de.sid.verbund.core.ProblemException CONFLICT with every host's reason when it fits nowhere
+     */
+    Vm createVm(VmRequest request);
+
+    Page<Vm> vms(VmFilter filter, int limit, String cursor);
+
+    Optional<Vm> vm(String id);
+
+    Vm start(String vmId);
+
+    /** Graceful shutdown with timeout, then power-off. */
+    Vm stop(String vmId);
+
+    Vm reboot(String vmId);
+
+    /** Powers off if needed, undefines the domain, deletes its volume; publishes {@code vm.deleted}. */
+    Vm delete(String vmId);
+}

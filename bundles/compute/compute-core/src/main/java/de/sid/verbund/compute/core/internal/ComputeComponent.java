@@ -1,0 +1,154 @@
+package de.sid.verbund.compute.core.internal;
+
+import de.sid.verbund.compute.ComputeService;
+import de.sid.verbund.compute.Host;
+import de.sid.verbund.compute.HostState;
+import de.sid.verbund.compute.NewHost;
+import de.sid.verbund.compute.PlacementDecision;
+import de.sid.verbund.compute.PlacementRequest;
+import de.sid.verbund.compute.Vm;
+import de.sid.verbund.compute.VmFilter;
+import de.sid.verbund.compute.VmRequest;
+import de.sid.verbund.compute.spi.ComputeProvider;
+import de.sid.verbund.core.Page;
+import de.sid.verbund.core.health.Health;
+import de.sid.verbund.core.health.HealthIndicator;
+import de.sid.verbund.core.health.HealthStatus;
+import de.sid.verbund.messaging.EventBus;
+import de.sid.verbund.persistence.Database;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * Runs {@link ComputeServiceImpl} in OSGi: providers come and go as services; the periodic full
+ * sync runs on its own thread; health {@code hypervisors} reports connected hosts.
+ */
+@Component(service = {ComputeService.class, HealthIndicator.class}, configurationPid = ComputeConfig.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = ComputeConfig.class)
+public class ComputeComponent implements ComputeService, HealthIndicator {
+    private final List<ComputeProvider> providers = new CopyOnWriteArrayList<>();
+    private final ComputeServiceImpl compute;
+    private final ScheduledExecutorService sync;
+
+    @Activate
+    public ComputeComponent(@Reference Database db, @Reference EventBus bus, ComputeConfig config) {
+        compute = new ComputeServiceImpl(db, bus, this::provider, config);
+        sync = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "verbund-compute-sync");
+            t.setDaemon(true);
+            return t;
+        });
+        sync.scheduleWithFixedDelay(compute::resyncAll, config.sync_interval_s(), config.sync_interval_s(), TimeUnit.SECONDS);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addProvider(ComputeProvider p) {
+        providers.add(p);
+    }
+
+    void removeProvider(ComputeProvider p) {
+        providers.remove(p);
+    }
+
+    private Optional<ComputeProvider> provider(String uri) {
+        return providers.stream().filter(p -> p.supports(uri)).findFirst();
+    }
+
+    @Deactivate
+    void deactivate() {
+        sync.shutdownNow();
+        compute.close();
+    }
+
+    @Override
+    public String name() {
+        return "hypervisors";
+    }
+
+    @Override
+    public Health check() {
+        List<Host> hosts = compute.hosts();
+        long down = hosts.stream().filter(h -> h.state() == HostState.DOWN).count();
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("hosts", hosts.size());
+        d.put("down", down);
+        d.put("providers", providers.stream().map(ComputeProvider::type).toList());
+        HealthStatus s = down == 0 ? HealthStatus.UP : HealthStatus.DEGRADED;
+        return new Health(s, d);
+    }
+
+    @Override
+    public Host registerHost(NewHost host) {
+        return compute.registerHost(host);
+    }
+
+    @Override
+    public List<Host> hosts() {
+        return compute.hosts();
+    }
+
+    @Override
+    public Optional<Host> host(String id) {
+        return compute.host(id);
+    }
+
+    @Override
+    public Host setMaintenance(String hostId, boolean maintenance) {
+        return compute.setMaintenance(hostId, maintenance);
+    }
+
+    @Override
+    public PlacementDecision dryRun(PlacementRequest request) {
+        return compute.dryRun(request);
+    }
+
+    @Override
+    public Vm createVm(VmRequest request) {
+        return compute.createVm(request);
+    }
+
+    @Override
+    public Page<Vm> vms(VmFilter filter, int limit, String cursor) {
+        return compute.vms(filter, limit, cursor);
+    }
+
+    @Override
+    public Optional<Vm> vm(String id) {
+        return compute.vm(id);
+    }
+
+    @Override
+    public Vm start(String vmId) {
+        return compute.start(vmId);
+    }
+
+    @Override
+    public Vm stop(String vmId) {
+        return compute.stop(vmId);
+    }
+
+    @Override
+    public Vm reboot(String vmId) {
+        return compute.reboot(vmId);
+    }
+
+    @Override
+    public Vm delete(String vmId) {
+        return compute.delete(vmId);
+    }
+}

@@ -1,0 +1,454 @@
+package de.sid.verbund.compute.core.internal;
+
+import de.sid.verbund.compute.ComputeService;
+import de.sid.verbund.compute.Host;
+import de.sid.verbund.compute.HostLoad;
+import de.sid.verbund.compute.HostState;
+import de.sid.verbund.compute.NewHost;
+import de.sid.verbund.compute.PlacementDecision;
+import de.sid.verbund.compute.PlacementRequest;
+import de.sid.verbund.compute.Vm;
+import de.sid.verbund.compute.VmFilter;
+import de.sid.verbund.compute.VmRequest;
+import de.sid.verbund.compute.VmState;
+import de.sid.verbund.compute.core.internal.placement.Placement;
+import de.sid.verbund.compute.spi.ComputeException;
+import de.sid.verbund.compute.spi.ComputeProvider;
+import de.sid.verbund.compute.spi.DomainInfo;
+import de.sid.verbund.compute.spi.DomainSpec;
+import de.sid.verbund.compute.spi.HostCapacity;
+import de.sid.verbund.compute.spi.HypervisorConnection;
+import de.sid.verbund.core.DomainEvent;
+import de.sid.verbund.core.Ids;
+import de.sid.verbund.core.Page;
+import de.sid.verbund.core.ProblemException;
+import de.sid.verbund.core.ProblemType;
+import de.sid.verbund.messaging.EventBus;
+import de.sid.verbund.persistence.Database;
+import de.sid.verbund.persistence.PersistenceException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hosts and the VM lifecycle over the hypervisor SPI. Plain Java (tests construct it);
+ * {@link ComputeComponent} runs it in OSGi. Every state change is stored first and then
+ * published on {@value #TOPIC} as {@code vm.created}, {@code vm.state-changed} or
+ * {@code vm.deleted}, with the VM's sizing and owning tenant in the payload.
+ */
+public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
+    /** The topic compute events are published on. */
+    public static final String TOPIC = "compute.events";
+    private static final Logger LOG = LoggerFactory.getLogger(ComputeServiceImpl.class);
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final int PLACEMENT_ATTEMPTS = 20;
+
+    private final ComputeStore store;
+    private final EventBus bus;
+    private final HostConnections connections;
+    private final ComputeConfig config;
+
+    public ComputeServiceImpl(Database db, EventBus bus, Function<String, Optional<ComputeProvider>> providers,
+            ComputeConfig config) {
+        db.migrate("compute", ComputeServiceImpl.class.getClassLoader());
+        this.store = new ComputeStore(db);
+        this.bus = bus;
+        this.config = config;
+        this.connections = new HostConnections(providers, new HostConnections.Listener() {
+            @Override
+            public void connected(Host host, HypervisorConnection connection) {
+                HostCapacity cap = connection.capacity();
+                store.updateHostStatus(host.id(), cap.cpuCores(), cap.ramMib(), true);
+                ComputeServiceImpl.this.connections.submit(() -> resync(host.id()));
+            }
+
+            @Override
+            public void lost(Host host, String reason) {
+                store.updateHostStatus(host.id(), 0, 0, false);
+                int n = store.markUnknown(host.id());
+                if (n > 0) {
+                    LOG.warn("host {} unreachable ({}): {} VM(s) now UNKNOWN", host.name(), reason, n);
+                }
+            }
+        }, (hostId, uuid) -> ComputeServiceImpl.this.connections.submit(() -> resyncVm(hostId, uuid)),
+                config.keepalive_check_s());
+        for (String entry : config.hosts()) {
+            // a .cfg file gives the list as one comma-separated string
+            for (String line : entry.split(",")) {
+                if (!line.isBlank()) {
+                    registerConfigured(line.trim());
+                }
+            }
+        }
+        store.hosts().forEach(connections::track);
+    }
+
+    private void registerConfigured(String line) {
+        String[] p = line.split("\\|");
+        if (p.length < 3) {
+            LOG.error("ignoring host entry '{}': name|uri|site expected", line);
+            return;
+        }
+        if (store.hosts().stream().anyMatch(h -> h.name().equals(p[0].trim()))) {
+            return;
+        }
+        try {
+            registerHost(new NewHost(p[0].trim(), p[1].trim(), p[2].trim(),
+                    p.length > 3 ? new BigDecimal(p[3].trim()) : null, p.length > 4 ? new BigDecimal(p[4].trim()) : null,
+                    p.length > 5 ? Long.valueOf(p[5].trim()) : null));
+        } catch (RuntimeException e) {
+            LOG.error("ignoring host entry '{}': {}", line, e.getMessage());
+        }
+    }
+
+    // --- hosts -----------------------------------------------------------------------------------
+
+    @Override
+    public Host registerHost(NewHost h) {
+        List<String> errors = new ArrayList<>();
+        if (h.name() == null || !NAME.matcher(h.name()).matches()) {
+            errors.add("name must be 1-63 characters of a-z, 0-9 and '-'");
+        }
+        if (h.uri() == null || !h.uri().matches("[a-z+]+://.*")) {
+            errors.add("uri must be a libvirt URI such as qemu+ssh://kvm-1/system or test:///default");
+        }
+        if (h.site() == null || h.site().isBlank() || h.site().length() > 63) {
+            errors.add("site must have 1-63 characters");
+        }
+        BigDecimal cpu = h.cpuOvercommit() == null ? new BigDecimal("4.0") : h.cpuOvercommit();
+        BigDecimal ram = h.ramOvercommit() == null ? BigDecimal.ONE : h.ramOvercommit();
+        long reserve = h.ramReserveMib() == null ? 2048 : h.ramReserveMib();
+        if (cpu.compareTo(BigDecimal.ONE) < 0 || cpu.compareTo(BigDecimal.valueOf(32)) > 0) {
+            errors.add("cpuOvercommit must be between 1 and 32");
+        }
+        if (ram.compareTo(new BigDecimal("0.5")) < 0 || ram.compareTo(BigDecimal.valueOf(4)) > 0) {
+            errors.add("ramOvercommit must be between 0.5 and 4");
+        }
+        if (reserve < 0) {
+            errors.add("ramReserveMib must not be negative");
+        }
+        if (!errors.isEmpty()) {
+            throw new ProblemException(ProblemType.BAD_REQUEST, "invalid host: " + String.join("; ", errors), errors, null);
+        }
+        Host host = new Host(Ids.newId(), h.name(), h.uri(), h.site(), 0, 0, cpu, ram, reserve, HostState.DOWN,
+                Instant.now().truncatedTo(ChronoUnit.MICROS));
+        try {
+            store.insertHost(host);
+        } catch (PersistenceException e) {
+            if (e.isUniqueViolation()) {
+                throw ProblemException.conflict("host name '" + h.name() + "' is taken");
+            }
+            throw e;
+        }
+        connections.track(host);
+        return host;
+    }
+
+    @Override
+    public List<Host> hosts() {
+        return store.hosts();
+    }
+
+    @Override
+    public Optional<Host> host(String id) {
+        return store.host(Ids.parse(id).toString());
+    }
+
+    @Override
+    public Host setMaintenance(String hostId, boolean maintenance) {
+        String id = Ids.parse(hostId).toString();
+        store.setMaintenance(id, maintenance);
+        return store.host(id).orElseThrow(() -> ProblemException.notFound("no host " + hostId));
+    }
+
+    // --- placement -------------------------------------------------------------------------------
+
+    @Override
+    public PlacementDecision dryRun(PlacementRequest request) {
+        return Placement.place(request, store.loads());
+    }
+
+    // --- VMs -------------------------------------------------------------------------------------
+
+    @Override
+    public Vm createVm(VmRequest r) {
+        validate(r);
+        String tenant = Ids.parse(r.tenantId()).toString();
+        if (store.nameTaken(tenant, r.name())) {
+            throw ProblemException.conflict("the authority already has a VM named '" + r.name() + "'");
+        }
+        PlacementRequest pr = new PlacementRequest(r.vcpu(), r.ramMib(), r.diskGib(), r.antiAffinityGroup(), r.site(),
+                r.strategy());
+        Vm vm = null;
+        for (int attempt = 0; attempt < PLACEMENT_ATTEMPTS && vm == null; attempt++) {
+            List<HostLoad> loads = store.loads();
+            if (loads.isEmpty()) {
+                throw ProblemException.conflict("no capacity: no hosts are registered");
+            }
+            PlacementDecision d = Placement.place(pr, loads);
+            if (!d.placed()) {
+                throw ProblemException.conflict("no capacity for " + r.vcpu() + " vCPU, " + r.ramMib() + " MiB: " + d.explain());
+            }
+            Vm candidate = new Vm(Ids.newId(), r.name(), tenant, r.offeringId(), d.hostId(), VmState.PROVISIONING, r.vcpu(),
+                    r.ramMib(), r.diskGib(), r.antiAffinityGroup(), Instant.now().truncatedTo(ChronoUnit.MICROS));
+            // re-checked under the host's lock: another request may have taken the room meanwhile
+            if (store.reserve(candidate, load -> Placement.place(pr, List.of(load)).placed())) {
+                vm = candidate;
+            }
+        }
+        if (vm == null) {
+            throw ProblemException.conflict("no capacity: hosts filled up while placing (tried " + PLACEMENT_ATTEMPTS + " times)");
+        }
+        Host host = store.host(vm.hostId()).orElseThrow();
+        HypervisorConnection c;
+        try {
+            c = connections.require(host.id(), host.name());
+        } catch (ProblemException e) {
+            store.setState(vm.id(), VmState.FAILED);
+            throw e;
+        }
+        try {
+            c.define(new DomainSpec(vm.id(), domainName(vm), vm.vcpu(), vm.ramMib(), vm.diskGib(), r.image(),
+                    config.storage_pool(), config.network()));
+        } catch (ComputeException e) {
+            store.setState(vm.id(), VmState.FAILED);
+            throw problem(e, host);
+        }
+        Vm stopped = store.setState(vm.id(), VmState.STOPPED);
+        publish("vm.created", stopped);
+        try {
+            c.start(vm.id());
+        } catch (ComputeException e) {
+            try {
+                c.undefine(vm.id(), true);
+            } catch (ComputeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            publish("vm.deleted", store.setState(vm.id(), VmState.FAILED));
+            throw problem(e, host);
+        }
+        Vm running = store.setState(vm.id(), VmState.RUNNING);
+        publish("vm.state-changed", running);
+        return running;
+    }
+
+    private static String domainName(Vm vm) {
+        return vm.name() + "-" + vm.id().substring(0, 8);
+    }
+
+    private static void validate(VmRequest r) {
+        List<String> errors = new ArrayList<>();
+        if (r.name() == null || !NAME.matcher(r.name()).matches()) {
+            errors.add("name must be 1-63 characters of a-z, 0-9 and '-', not starting or ending with '-'");
+        }
+        if (r.tenantId() == null) {
+            errors.add("tenantId is required");
+        }
+        if (r.vcpu() < 1 || r.vcpu() > 64) {
+            errors.add("vcpu must be 1..64");
+        }
+        if (r.ramMib() < 256 || r.ramMib() > 1_048_576) {
+            errors.add("ramMib must be 256..1048576");
+        }
+        if (r.diskGib() < 1 || r.diskGib() > 16_384) {
+            errors.add("diskGib must be 1..16384");
+        }
+        if (r.image() != null && !r.image().matches("[A-Za-z0-9._-]{1,100}")) {
+            errors.add("image must be a volume name of letters, digits, '.', '_', '-'");
+        }
+        if (r.antiAffinityGroup() != null && !NAME.matcher(r.antiAffinityGroup()).matches()) {
+            errors.add("antiAffinityGroup must be 1-63 characters of a-z, 0-9 and '-'");
+        }
+        if (!errors.isEmpty()) {
+            throw new ProblemException(ProblemType.BAD_REQUEST, "invalid VM: " + String.join("; ", errors), errors, null);
+        }
+    }
+
+    private static ProblemException problem(ComputeException e, Host host) {
+        ProblemType type = switch (e.kind()) {
+            case CONNECTION -> ProblemType.UNAVAILABLE;
+            case NAME_TAKEN, INVALID_STATE -> ProblemType.CONFLICT;
+            case NOT_FOUND, UNSUPPORTED -> ProblemType.BAD_REQUEST;
+            case FAILED -> ProblemType.INTERNAL;
+        };
+        return new ProblemException(type, "host " + host.name() + ": " + e.getMessage(), List.of(), e);
+    }
+
+    @Override
+    public Page<Vm> vms(VmFilter filter, int limit, String cursor) {
+        VmFilter f = new VmFilter(filter.tenantId() == null ? null : Ids.parse(filter.tenantId()).toString(),
+                filter.hostId() == null ? null : Ids.parse(filter.hostId()).toString(), filter.state());
+        return store.vms(f, limit, cursor);
+    }
+
+    @Override
+    public Optional<Vm> vm(String id) {
+        return store.vm(Ids.parse(id).toString());
+    }
+
+    private Vm live(String id) {
+        Vm vm = vm(id).orElseThrow(() -> ProblemException.notFound("no VM " + id));
+        if (vm.state() == VmState.DELETED || vm.state() == VmState.FAILED) {
+            throw ProblemException.conflict("VM " + vm.name() + " is " + vm.state());
+        }
+        return vm;
+    }
+
+    private <T> T onHost(Vm vm, Function<HypervisorConnection, T> op) {
+        Host host = store.host(vm.hostId()).orElseThrow();
+        try {
+            return op.apply(connections.require(host.id(), host.name()));
+        } catch (ComputeException e) {
+            if (e.kind() == ComputeException.Kind.CONNECTION) {
+                connections.drop(host.id(), e.getMessage());
+            }
+            throw problem(e, host);
+        }
+    }
+
+    @Override
+    public Vm start(String vmId) {
+        Vm vm = live(vmId);
+        onHost(vm, c -> {
+            c.start(vm.id());
+            return null;
+        });
+        return changeState(vm, VmState.RUNNING);
+    }
+
+    @Override
+    public Vm stop(String vmId) {
+        Vm vm = live(vmId);
+        onHost(vm, c -> c.stop(vm.id(), Duration.ofSeconds(config.stop_timeout_s())));
+        return changeState(vm, VmState.STOPPED);
+    }
+
+    @Override
+    public Vm reboot(String vmId) {
+        Vm vm = live(vmId);
+        if (vm.state() != VmState.RUNNING) {
+            throw ProblemException.conflict("VM " + vm.name() + " is " + vm.state() + ", not RUNNING");
+        }
+        onHost(vm, c -> {
+            c.reboot(vm.id());
+            return null;
+        });
+        return vm;
+    }
+
+    @Override
+    public Vm delete(String vmId) {
+        Vm vm = live(vmId);
+        onHost(vm, c -> {
+            if (c.domain(vm.id()).isPresent()) {
+                c.destroy(vm.id());
+                c.undefine(vm.id(), true);
+            }
+            return null;
+        });
+        Vm deleted = store.setState(vm.id(), VmState.DELETED);
+        publish("vm.deleted", deleted);
+        return deleted;
+    }
+
+    private Vm changeState(Vm vm, VmState state) {
+        if (vm.state() == state) {
+            return vm;
+        }
+        Vm now = store.setState(vm.id(), state);
+        publish("vm.state-changed", now);
+        return now;
+    }
+
+    // --- reconciliation --------------------------------------------------------------------------
+
+    /** Brings the stored state of every VM of a host in line with the hypervisor. */
+    void resync(String hostId) {
+        for (Vm vm : store.vmsOnHost(hostId)) {
+            resyncVm(hostId, vm.id());
+        }
+    }
+
+    /** Brings one VM's stored state in line with its domain; unknown domains are ignored here. */
+    void resyncVm(String hostId, String uuid) {
+        Optional<Vm> stored = store.vm(uuid);
+        if (stored.isEmpty() || !stored.get().hostId().equals(hostId) || stored.get().state() == VmState.PROVISIONING) {
+            return;
+        }
+        Vm vm = stored.get();
+        if (vm.state() == VmState.DELETED || vm.state() == VmState.FAILED) {
+            return;
+        }
+        Host host = store.host(hostId).orElseThrow();
+        Optional<DomainInfo> d;
+        try {
+            d = connections.require(host.id(), host.name()).domain(uuid);
+        } catch (RuntimeException e) {
+            LOG.debug("resync of {} skipped: {}", uuid, e.getMessage());
+            return;
+        }
+        if (d.isEmpty()) {
+            LOG.warn("VM {} ({}) was undefined outside Verbund on host {}", vm.name(), uuid, host.name());
+            publish("vm.deleted", store.setState(uuid, VmState.DELETED));
+            return;
+        }
+        VmState actual = switch (d.get().state()) {
+            case RUNNING -> VmState.RUNNING;
+            case PAUSED -> VmState.PAUSED;
+            case SHUTOFF, CRASHED -> VmState.STOPPED;
+            case OTHER -> VmState.UNKNOWN;
+        };
+        if (actual != vm.state()) {
+            LOG.info("VM {} is {} on host {} (was {} in Verbund)", vm.name(), actual, host.name(), vm.state());
+            changeState(vm, actual);
+        }
+    }
+
+    /** Resynchronises every connected host (the periodic full sync). */
+    void resyncAll() {
+        for (Host h : store.hosts()) {
+            if (connections.isConnected(h.id())) {
+                resync(h.id());
+            }
+        }
+    }
+
+    boolean isConnected(String hostId) {
+        return connections.isConnected(hostId);
+    }
+
+    // --- events ----------------------------------------------------------------------------------
+
+    private void publish(String type, Vm vm) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("vmId", vm.id());
+        p.put("name", vm.name());
+        p.put("hostId", vm.hostId());
+        p.put("offeringId", vm.offeringId());
+        p.put("state", vm.state().name());
+        p.put("vcpu", vm.vcpu());
+        p.put("ramMib", vm.ramMib());
+        p.put("diskGib", vm.diskGib());
+        try {
+            bus.publish(TOPIC, DomainEvent.of(type, vm.tenantId(), p));
+        } catch (RuntimeException e) {
+            // the state change is stored; the event is lost until an outbox exists (see the issue note)
+            LOG.error("could not publish {} for VM {}: {}", type, vm.id(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        connections.close();
+    }
+}

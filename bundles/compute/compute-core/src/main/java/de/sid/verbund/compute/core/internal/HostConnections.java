@@ -1,0 +1,163 @@
+package de.sid.verbund.compute.core.internal;
+
+import de.sid.verbund.compute.Host;
+import de.sid.verbund.compute.spi.ComputeException;
+import de.sid.verbund.compute.spi.ComputeProvider;
+import de.sid.verbund.compute.spi.HostCapacity;
+import de.sid.verbund.compute.spi.HypervisorConnection;
+import de.sid.verbund.core.ProblemException;
+import de.sid.verbund.core.ProblemType;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One hypervisor connection per host, opened and re-opened in the background with back-off
+ * (1 s doubling to 30 s). A connection that stops answering its keepalive is closed: the host
+ * becomes DOWN and its VMs UNKNOWN until it is back; then the domain-change callbacks are
+ * registered again (they die with the connection) and the host is resynchronised.
+ */
+final class HostConnections implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HostConnections.class);
+    private static final long MAX_BACKOFF_S = 30;
+
+    /** Told about a host's connection: (host id, connection or {@code null} when lost). */
+    interface Listener {
+        void connected(Host host, HypervisorConnection connection);
+
+        void lost(Host host, String reason);
+    }
+
+    private final Function<String, Optional<ComputeProvider>> providers;
+    private final Listener listener;
+    private final BiConsumer<String, String> onDomainChange;
+    private final Map<String, HypervisorConnection> open = new ConcurrentHashMap<>();
+    private final Map<String, Host> tracked = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler;
+    private volatile boolean closed;
+
+    /**
+     * @param providers finds the provider for a URI
+     * @param listener told when a host connects and when its connection is lost
+     * @param onDomainChange (host id, domain uuid) for each lifecycle event
+     */
+    HostConnections(Function<String, Optional<ComputeProvider>> providers, Listener listener,
+            BiConsumer<String, String> onDomainChange, long keepaliveCheckSeconds) {
+        this.providers = providers;
+        this.listener = listener;
+        this.onDomainChange = onDomainChange;
+        this.scheduler = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "verbund-compute-hosts");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.scheduleWithFixedDelay(this::checkAlive, keepaliveCheckSeconds, keepaliveCheckSeconds, TimeUnit.SECONDS);
+    }
+
+    /** Starts connecting to a host (no-op when already tracked). */
+    void track(Host host) {
+        if (tracked.putIfAbsent(host.id(), host) == null) {
+            scheduler.execute(() -> connect(host.id(), 1));
+        }
+    }
+
+    /** Runs a task on the connection thread pool (e.g. a resync). */
+    void submit(Runnable task) {
+        scheduler.execute(task);
+    }
+
+    private void connect(String hostId, long backoff) {
+        Host host = tracked.get(hostId);
+        if (closed || host == null || open.containsKey(hostId)) {
+            return;
+        }
+        try {
+            ComputeProvider provider = providers.apply(host.uri()).orElseThrow(() -> new ComputeException(
+                    ComputeException.Kind.CONNECTION, "no compute provider for " + host.uri(), null));
+            HypervisorConnection c = provider.connect(host.uri());
+            c.onDomainChange(uuid -> onDomainChange.accept(hostId, uuid));
+            open.put(hostId, c);
+            HostCapacity cap = c.capacity();
+            LOG.info("host {} connected: {} cores, {} MiB, {}", host.name(), cap.cpuCores(), cap.ramMib(), cap.hypervisor());
+            listener.connected(host, c);
+        } catch (RuntimeException e) {
+            if (backoff == 1) {
+                LOG.warn("host {} ({}) not reachable, retrying with back-off: {}", host.name(), host.uri(), e.getMessage());
+            }
+            listener.lost(host, e.getMessage());
+            if (!closed) {
+                scheduler.schedule(() -> connect(hostId, Math.min(backoff * 2, MAX_BACKOFF_S)), backoff, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private void checkAlive() {
+        for (Map.Entry<String, HypervisorConnection> e : open.entrySet()) {
+            boolean alive;
+            try {
+                alive = e.getValue().isAlive();
+            } catch (RuntimeException ex) {
+                alive = false;
+            }
+            if (!alive) {
+                drop(e.getKey(), "connection lost (keepalive)");
+            }
+        }
+    }
+
+    /** Closes a host's connection after a failure and reconnects in the background. */
+    void drop(String hostId, String reason) {
+        HypervisorConnection c = open.remove(hostId);
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (RuntimeException e) {
+            LOG.debug("closing connection of {}", hostId, e);
+        }
+        Host host = tracked.get(hostId);
+        if (host != null) {
+            LOG.warn("host {}: {}", host.name(), reason);
+            listener.lost(host, reason);
+            scheduler.schedule(() -> connect(hostId, 1), 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * @return the host's open connection
+     * @throws ProblemException UNAVAILABLE when the host is not connected
+     */
+    HypervisorConnection require(String hostId, String hostName) {
+        HypervisorConnection c = open.get(hostId);
+        if (c == null) {
+            throw new ProblemException(ProblemType.UNAVAILABLE, "host " + hostName + " is not connected");
+        }
+        return c;
+    }
+
+    boolean isConnected(String hostId) {
+        return open.containsKey(hostId);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        scheduler.shutdownNow();
+        open.values().forEach(c -> {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                LOG.debug("closing connection", e);
+            }
+        });
+        open.clear();
+    }
+}

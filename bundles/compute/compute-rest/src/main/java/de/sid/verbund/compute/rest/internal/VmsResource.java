@@ -1,0 +1,148 @@
+package de.sid.verbund.compute.rest.internal;
+
+import de.sid.verbund.compute.ComputeService;
+import de.sid.verbund.compute.PlacementStrategy;
+import de.sid.verbund.compute.Vm;
+import de.sid.verbund.compute.VmFilter;
+import de.sid.verbund.compute.VmRequest;
+import de.sid.verbund.compute.VmState;
+import de.sid.verbund.core.Ids;
+import de.sid.verbund.core.Page;
+import de.sid.verbund.core.ProblemException;
+import de.sid.verbund.core.rest.RestApplication;
+import de.sid.verbund.security.AccessControl;
+import de.sid.verbund.security.Caller;
+import de.sid.verbund.security.Permissions;
+import java.util.Arrays;
+import java.util.Locale;
+import javax.ws.rs.Consumes;
+import javax.ws.rs.DELETE;
+import javax.ws.rs.GET;
+import javax.ws.rs.POST;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.QueryParam;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+
+/**
+ * {@code /api/vms}: virtual machines. Authority users see and change only their own
+ * authority's VMs ({@code compute:read|write:<authority>}); another authority's VM is answered
+ * as unknown (404). SID staff with {@code compute:read:*} see all and may filter by tenant,
+ * host and state.
+ */
+@Component(service = VmsResource.class)
+@JaxrsResource
+@JaxrsApplicationSelect(RestApplication.SELECT)
+@Path("/vms")
+@Produces(MediaType.APPLICATION_JSON)
+public class VmsResource {
+    private final ComputeService compute;
+    private final AccessControl access;
+
+    @Activate
+    public VmsResource(@Reference ComputeService compute, @Reference AccessControl access) {
+        this.compute = compute;
+        this.access = access;
+    }
+
+    /** A VM to create; {@code tenantId} defaults to the caller's authority. */
+    public record CreateVm(String name, String tenantId, String offeringId, Integer vcpu, Long ramMib, Integer diskGib,
+            String image, String antiAffinityGroup, String site, PlacementStrategy strategy) {
+    }
+
+    @GET
+    public Page<Vm> list(@QueryParam("tenantId") String tenantId, @QueryParam("hostId") String hostId,
+            @QueryParam("state") String state, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        Caller caller = access.requireCaller();
+        String tenant = tenantId == null ? null : Ids.parse(tenantId).toString();
+        if (!access.isPermitted("compute:read:*")) {
+            if (caller.authorityId() == null) {
+                access.check("compute:read:*", "vms");
+            }
+            if (tenant != null && !tenant.equals(caller.authorityId())) {
+                access.check(Permissions.of("compute", "read", tenant), "vms");
+            }
+            tenant = caller.authorityId();
+            access.check(Permissions.of("compute", "read", tenant), "vms");
+        }
+        return compute.vms(new VmFilter(tenant, hostId, parseState(state)), Page.limit(limit), cursor);
+    }
+
+    private static VmState parseState(String state) {
+        if (state == null || state.isBlank()) {
+            return null;
+        }
+        try {
+            return VmState.valueOf(state.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("state must be one of " + Arrays.toString(VmState.values()));
+        }
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(CreateVm body) {
+        Caller caller = access.requireCaller();
+        if (body == null || body.vcpu() == null || body.ramMib() == null || body.diskGib() == null) {
+            throw ProblemException.badRequest("request body required: {name, vcpu, ramMib, diskGib, image, tenantId, …}");
+        }
+        String tenant = body.tenantId() != null ? Ids.parse(body.tenantId()).toString() : caller.authorityId();
+        if (tenant == null) {
+            throw ProblemException.badRequest("tenantId is required (the authority that owns the VM)");
+        }
+        access.check(Permissions.of("compute", "write", tenant), "vms");
+        Vm vm = compute.createVm(new VmRequest(body.name(), tenant, body.offeringId(), body.vcpu(), body.ramMib(),
+                body.diskGib(), body.image(), body.antiAffinityGroup(), body.site(), body.strategy()));
+        return Response.status(Response.Status.CREATED).header("Location", RestApplication.BASE + "/vms/" + vm.id())
+                .entity(vm).build();
+    }
+
+    @GET
+    @Path("/{id}")
+    public Vm get(@PathParam("id") String id) {
+        return visible(id);
+    }
+
+    private Vm visible(String id) {
+        Vm vm = compute.vm(id).orElseThrow(() -> ProblemException.notFound("no VM " + id));
+        access.checkVisible(Permissions.of("compute", "read", vm.tenantId()), "VM " + id);
+        return vm;
+    }
+
+    private Vm writable(String id) {
+        Vm vm = visible(id);
+        access.check(Permissions.of("compute", "write", vm.tenantId()), "VM " + id);
+        return vm;
+    }
+
+    @POST
+    @Path("/{id}/start")
+    public Vm start(@PathParam("id") String id) {
+        return compute.start(writable(id).id());
+    }
+
+    @POST
+    @Path("/{id}/stop")
+    public Vm stop(@PathParam("id") String id) {
+        return compute.stop(writable(id).id());
+    }
+
+    @POST
+    @Path("/{id}/reboot")
+    public Vm reboot(@PathParam("id") String id) {
+        return compute.reboot(writable(id).id());
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Vm delete(@PathParam("id") String id) {
+        return compute.delete(writable(id).id());
+    }
+}

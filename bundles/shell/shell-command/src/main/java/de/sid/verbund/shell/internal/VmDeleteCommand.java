@@ -1,0 +1,27 @@
+package de.sid.verbund.shell.internal;
+
+import de.sid.verbund.compute.ComputeService;
+import de.sid.verbund.compute.Vm;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+/** {@code verbund:vm-delete <id>}. */
+@Service
+@Command(scope = "verbund", name = "vm-delete", description = "Deletes a VM")
+public class VmDeleteCommand implements Action {
+    @Reference
+    ComputeService compute;
+
+    @Argument(index = 0, name = "id", required = true, description = "VM id")
+    String id;
+
+    @Override
+    public Object execute() {
+        Vm vm = compute.delete(id);
+        System.out.println("VM " + vm.name() + " is " + vm.state());
+        return null;
+    }
+}
