@@ -1,4 +1,4 @@
-package de.sid.verbund.shell.internal;
+package de.sid.verbund.compute.command.internal;
 
 import de.sid.verbund.compute.ComputeService;
 import de.sid.verbund.compute.Host;
