@@ -51,9 +51,9 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
     public static final String TOPIC = "compute.events";
     private static final Logger LOG = LoggerFactory.getLogger(ComputeServiceImpl.class);
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-    private static final int PLACEMENT_ATTEMPTS = 20;
 
     private final ComputeStore store;
+    private final Allocator allocator;
     private final EventBus bus;
     private final HostConnections connections;
     private final ComputeConfig config;
@@ -62,6 +62,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             ComputeConfig config) {
         db.migrate("compute", ComputeServiceImpl.class.getClassLoader());
         this.store = new ComputeStore(db);
+        this.allocator = new Allocator(store);
         this.bus = bus;
         this.config = config;
         this.connections = new HostConnections(providers, new HostConnections.Listener() {
@@ -187,28 +188,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         if (store.nameTaken(tenant, r.name())) {
             throw ProblemException.conflict("the authority already has a VM named '" + r.name() + "'");
         }
-        PlacementRequest pr = new PlacementRequest(r.vcpu(), r.ramMib(), r.diskGib(), r.antiAffinityGroup(), r.site(),
-                r.strategy());
-        Vm vm = null;
-        for (int attempt = 0; attempt < PLACEMENT_ATTEMPTS && vm == null; attempt++) {
-            List<HostLoad> loads = store.loads();
-            if (loads.isEmpty()) {
-                throw ProblemException.conflict("no capacity: no hosts are registered");
-            }
-            PlacementDecision d = Placement.place(pr, loads);
-            if (!d.placed()) {
-                throw ProblemException.conflict("no capacity for " + r.vcpu() + " vCPU, " + r.ramMib() + " MiB: " + d.explain());
-            }
-            Vm candidate = new Vm(Ids.newId(), r.name(), tenant, r.offeringId(), d.hostId(), VmState.PROVISIONING, r.vcpu(),
-                    r.ramMib(), r.diskGib(), r.antiAffinityGroup(), Instant.now().truncatedTo(ChronoUnit.MICROS));
-            // re-checked under the host's lock: another request may have taken the room meanwhile
-            if (store.reserve(candidate, load -> Placement.place(pr, List.of(load)).placed())) {
-                vm = candidate;
-            }
-        }
-        if (vm == null) {
-            throw ProblemException.conflict("no capacity: hosts filled up while placing (tried " + PLACEMENT_ATTEMPTS + " times)");
-        }
+        Vm vm = allocator.allocate(r, tenant);
         Host host = store.host(vm.hostId()).orElseThrow();
         HypervisorConnection c;
         try {

@@ -1,0 +1,56 @@
+package de.sid.verbund.compute.core.internal;
+
+import de.sid.verbund.compute.HostLoad;
+import de.sid.verbund.compute.PlacementDecision;
+import de.sid.verbund.compute.PlacementRequest;
+import de.sid.verbund.compute.Vm;
+import de.sid.verbund.compute.VmRequest;
+import de.sid.verbund.compute.VmState;
+import de.sid.verbund.compute.core.internal.placement.Placement;
+import de.sid.verbund.core.Ids;
+import de.sid.verbund.core.ProblemException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * Places a VM and reserves its capacity: placement on a snapshot of all hosts, then the insert
+ * of the VM row under the chosen host's row lock, re-checking that it still fits there. When
+ * another request took the room meanwhile, placement runs again on fresh numbers. So parallel
+ * requests, on this node or others sharing the database, never over-commit a host.
+ */
+final class Allocator {
+    static final int ATTEMPTS = 20;
+
+    private final ComputeStore store;
+
+    Allocator(ComputeStore store) {
+        this.store = store;
+    }
+
+    /**
+     * @param tenant canonical tenant id
+     * @return the VM row, in PROVISIONING, holding its capacity
+     * @throws ProblemException CONFLICT "no capacity" with every host's reason
+     */
+    Vm allocate(VmRequest r, String tenant) {
+        PlacementRequest pr = new PlacementRequest(r.vcpu(), r.ramMib(), r.diskGib(), r.antiAffinityGroup(), r.site(),
+                r.strategy());
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            List<HostLoad> loads = store.loads();
+            if (loads.isEmpty()) {
+                throw ProblemException.conflict("no capacity: no hosts are registered");
+            }
+            PlacementDecision d = Placement.place(pr, loads);
+            if (!d.placed()) {
+                throw ProblemException.conflict("no capacity for " + r.vcpu() + " vCPU, " + r.ramMib() + " MiB: " + d.explain());
+            }
+            Vm candidate = new Vm(Ids.newId(), r.name(), tenant, r.offeringId(), d.hostId(), VmState.PROVISIONING, r.vcpu(),
+                    r.ramMib(), r.diskGib(), r.antiAffinityGroup(), Instant.now().truncatedTo(ChronoUnit.MICROS));
+            if (store.reserve(candidate, load -> Placement.place(pr, List.of(load)).placed())) {
+                return candidate;
+            }
+        }
+        throw ProblemException.conflict("no capacity: hosts filled up while placing (tried " + ATTEMPTS + " times)");
+    }
+}

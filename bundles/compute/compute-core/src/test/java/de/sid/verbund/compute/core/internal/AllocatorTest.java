@@ -1,0 +1,128 @@
+package de.sid.verbund.compute.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import de.sid.verbund.compute.Host;
+import de.sid.verbund.compute.HostLoad;
+import de.sid.verbund.compute.HostState;
+import de.sid.verbund.compute.Vm;
+import de.sid.verbund.compute.VmRequest;
+import de.sid.verbund.core.Ids;
+import de.sid.verbund.core.ProblemException;
+import de.sid.verbund.core.ProblemType;
+import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Capacity reservation in the real database under concurrency: embedded H2 here, PostgreSQL in the subclass. */
+class AllocatorTest {
+    @TempDir
+    Path dir;
+    JdbcDatabase db;
+    ComputeStore store;
+    Allocator allocator;
+    final String tenant = Ids.newId();
+
+    protected JdbcDatabase open() {
+        return new JdbcDatabase(JdbcDatabase.embeddedH2Url(dir), "verbund", "", 16, 10_000);
+    }
+
+    @BeforeEach
+    void setUp() {
+        db = open();
+        db.migrate("compute", ComputeStore.class.getClassLoader());
+        store = new ComputeStore(db);
+        allocator = new Allocator(store);
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    private Host host(String name, long ramMib, long reserve) {
+        Host h = new Host(Ids.newId(), name, "test:///default", "ber-1", 64, ramMib, new BigDecimal("4.0"), BigDecimal.ONE,
+                reserve, HostState.ENABLED, Instant.now().truncatedTo(ChronoUnit.MICROS));
+        store.insertHost(h);
+        return h;
+    }
+
+    private VmRequest vm(String name, long ramMib) {
+        return new VmRequest(name, tenant, null, 1, ramMib, 10, null, null, null, null);
+    }
+
+    @Test
+    void twoHundredParallelRequestsForRoomForOneHundredFiftyPlaceExactlyOneHundredFifty() throws Exception {
+        // three hosts with room for 50 VMs of 1 GiB each (after a 2 GiB reserve)
+        for (int i = 1; i <= 3; i++) {
+            host("kvm-" + i, 50 * 1024 + 2048, 2048);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<Vm>> results = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String name = "vm-" + i;
+            results.add(pool.submit((Callable<Vm>) () -> allocator.allocate(vm(name, 1024), tenant)));
+        }
+        int placed = 0;
+        int refused = 0;
+        for (Future<Vm> f : results) {
+            try {
+                f.get();
+                placed++;
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(ProblemException.class);
+                ProblemException pe = (ProblemException) e.getCause();
+                assertThat(pe.type()).isEqualTo(ProblemType.CONFLICT);
+                assertThat(pe.getMessage()).startsWith("no capacity");
+                refused++;
+            }
+        }
+        pool.shutdown();
+        assertThat(placed).isEqualTo(150);
+        assertThat(refused).isEqualTo(50);
+        for (HostLoad load : store.loads()) {
+            assertThat(load.ramMib()).as(load.host().name()).isLessThanOrEqualTo(load.host().ramCapacityMib());
+            assertThat(load.ramMib()).as(load.host().name()).isEqualTo(50 * 1024);
+        }
+    }
+
+    @Test
+    void theIssuesCaseAcceptsEightGibAndRefusesNineWithTheNumbers() {
+        // 96 GiB host, 4 GiB reserve, 84 GiB committed
+        Host h = host("kvm-big", 98_304, 4096);
+        allocator.allocate(vm("big", 86_016), tenant);
+        assertThatThrownBy(() -> allocator.allocate(vm("nine", 9216), tenant))
+                .isInstanceOf(ProblemException.class)
+                .hasMessageContaining("kvm-big: RAM 86016/94208 MiB")
+                .hasMessageContaining("needs 9216");
+        Vm eight = allocator.allocate(vm("eight", 8192), tenant);
+        assertThat(eight.hostId()).isEqualTo(h.id());
+    }
+
+    @Test
+    void failedAndDeletedVmsReleaseTheirCapacity() {
+        host("kvm-1", 2048 + 2048, 2048);
+        Vm a = allocator.allocate(vm("a", 2048), tenant);
+        assertThatThrownBy(() -> allocator.allocate(vm("b", 2048), tenant)).isInstanceOf(ProblemException.class);
+        store.setState(a.id(), de.sid.verbund.compute.VmState.FAILED);
+        assertThat(allocator.allocate(vm("b", 2048), tenant).hostId()).isEqualTo(a.hostId());
+    }
+
+    @Test
+    void noHostsIsAClearConflict() {
+        assertThatThrownBy(() -> allocator.allocate(vm("x", 1024), tenant)).hasMessageContaining("no hosts are registered");
+    }
+}
