@@ -103,6 +103,10 @@ public class ComputeIT extends VerbundTestSupport {
         assertTrue(get("/api/vms", userA).body().contains(id));
         assertTrue(get("/api/vms?tenantId=" + a, basic("operator", "operator")).body().contains(id));
         assertEquals("DELETED", delete("/api/vms/" + id, userA).json().path("state").asText());
+        String metrics = get("/metrics", null).body();
+        assertTrue(metrics.contains("verbund_compute_operations_total{operation=\"create\",outcome=\"ok\"}"));
+        assertTrue(metrics.contains("verbund_compute_operation_duration_seconds_bucket{operation=\"start\""));
+        assertTrue(metrics.contains("verbund_compute_host_up{host=\"demo-small\",site=\"ber-1\"} 1.0"));
         assertEquals(409, post("/api/vms/" + id + "/start", userA, "").status());
 
         // a viewer may look but not create

@@ -16,6 +16,8 @@ import de.sid.verbund.core.health.HealthIndicator;
 import de.sid.verbund.core.health.HealthStatus;
 import de.sid.verbund.messaging.EventBus;
 import de.sid.verbund.persistence.Database;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,17 +39,19 @@ import org.osgi.service.metatype.annotations.Designate;
  * Runs {@link ComputeServiceImpl} in OSGi: providers come and go as services; the periodic full
  * sync runs on its own thread; health {@code hypervisors} reports connected hosts.
  */
-@Component(service = {ComputeService.class, HealthIndicator.class}, configurationPid = ComputeConfig.PID,
+@Component(service = {ComputeService.class, HealthIndicator.class, MultiCollector.class}, configurationPid = ComputeConfig.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = ComputeConfig.class)
-public class ComputeComponent implements ComputeService, HealthIndicator {
+public class ComputeComponent implements ComputeService, HealthIndicator, MultiCollector {
     private final List<ComputeProvider> providers = new CopyOnWriteArrayList<>();
     private final ComputeServiceImpl compute;
     private final ScheduledExecutorService sync;
+    private final ComputeMetrics metrics;
 
     @Activate
     public ComputeComponent(@Reference Database db, @Reference EventBus bus, ComputeConfig config) {
         compute = new ComputeServiceImpl(db, bus, this::provider, config);
+        metrics = new ComputeMetrics(compute.store());
         sync = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "verbund-compute-sync");
             t.setDaemon(true);
@@ -93,8 +97,13 @@ public class ComputeComponent implements ComputeService, HealthIndicator {
     }
 
     @Override
+    public MetricSnapshots collect() {
+        return metrics.collect();
+    }
+
+    @Override
     public Host registerHost(NewHost host) {
-        return compute.registerHost(host);
+        return metrics.timed("register-host", () -> compute.registerHost(host));
     }
 
     @Override
@@ -109,7 +118,7 @@ public class ComputeComponent implements ComputeService, HealthIndicator {
 
     @Override
     public Host setMaintenance(String hostId, boolean maintenance) {
-        return compute.setMaintenance(hostId, maintenance);
+        return metrics.timed("maintenance", () -> compute.setMaintenance(hostId, maintenance));
     }
 
     @Override
@@ -119,7 +128,7 @@ public class ComputeComponent implements ComputeService, HealthIndicator {
 
     @Override
     public Vm createVm(VmRequest request) {
-        return compute.createVm(request);
+        return metrics.timed("create", () -> compute.createVm(request));
     }
 
     @Override
@@ -134,21 +143,21 @@ public class ComputeComponent implements ComputeService, HealthIndicator {
 
     @Override
     public Vm start(String vmId) {
-        return compute.start(vmId);
+        return metrics.timed("start", () -> compute.start(vmId));
     }
 
     @Override
     public Vm stop(String vmId) {
-        return compute.stop(vmId);
+        return metrics.timed("stop", () -> compute.stop(vmId));
     }
 
     @Override
     public Vm reboot(String vmId) {
-        return compute.reboot(vmId);
+        return metrics.timed("reboot", () -> compute.reboot(vmId));
     }
 
     @Override
     public Vm delete(String vmId) {
-        return compute.delete(vmId);
+        return metrics.timed("delete", () -> compute.delete(vmId));
     }
 }

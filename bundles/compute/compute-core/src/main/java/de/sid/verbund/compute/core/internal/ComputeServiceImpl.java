@@ -403,6 +403,10 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         }
     }
 
+    ComputeStore store() {
+        return store;
+    }
+
     boolean isConnected(String hostId) {
         return connections.isConnected(hostId);
     }

@@ -257,6 +257,21 @@ final class ComputeStore {
         });
     }
 
+    /** @return per host id, the number of its VMs in each state (DELETED not counted) */
+    Map<String, Map<VmState, Long>> vmCountsByHostAndState() {
+        return db.inTransaction(c -> {
+            Map<String, Map<VmState, Long>> out = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT host_id, state, COUNT(*) FROM compute_vm "
+                    + "WHERE state <> 'DELETED' GROUP BY host_id, state"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new java.util.EnumMap<>(VmState.class))
+                            .put(VmState.valueOf(rs.getString(2)), rs.getLong(3));
+                }
+            }
+            return out;
+        });
+    }
+
     /** @return the live VMs of a host */
     List<Vm> vmsOnHost(String hostId) {
         return db.inTransaction(c -> {
