@@ -36,10 +36,11 @@ public interface UserService {
     void setPassword(String userId, String newPassword);
 
     /**
-     * Checks a user's current password (for re-authentication before sensitive changes). Does not
-     * count as a login and does not lock the account.
+     * Checks a user's current password (re-authentication before sensitive changes). A wrong
+     * password counts towards the same lockout as a failed login, and while the account is
+     * locked the answer is {@code false} (so an API-token holder gets no unlimited guesses).
      *
-     * @return whether the password is the user's current one
+     * @return whether the password is the user's current one and the account is not locked
      */
     boolean verifyPassword(String userId, String password);
 

@@ -41,13 +41,38 @@ final class JdbcUsers implements UserService {
     private final int lockAfterFailures;
     private final Duration lockDuration;
     private final java.time.Clock clock;
+    private final PasswordCheck passwordCheck;
+    /**
+     * A bcrypt hash (at the configured cost) of a random secret: compared against whenever a
+     * password is refused without looking at it (unknown, disabled or locked account), so the
+     * answer takes as long as a real check and timing does not tell these cases apart.
+     */
+    private final String dummyHash;
+
+    /** Compares a password with a stored bcrypt hash; a seam for tests, which count and pace comparisons. */
+    @FunctionalInterface
+    interface PasswordCheck {
+        boolean matches(String hash, String password);
+    }
 
     JdbcUsers(Database db, Passwords passwords, int lockAfterFailures, Duration lockDuration, java.time.Clock clock) {
+        this(db, passwords, lockAfterFailures, lockDuration, clock, Passwords::matches);
+    }
+
+    JdbcUsers(Database db, Passwords passwords, int lockAfterFailures, Duration lockDuration, java.time.Clock clock,
+            PasswordCheck passwordCheck) {
         this.db = db;
         this.clock = clock;
         this.lockDuration = lockDuration;
         this.passwords = passwords;
-        this.lockAfterFailures = lockAfterFailures;
+        this.lockAfterFailures = Math.max(1, lockAfterFailures);
+        this.passwordCheck = passwordCheck;
+        this.dummyHash = passwords.hash(Passwords.newTokenSecret());
+    }
+
+    /** @return the hash compared against when a password is refused without a real check */
+    String dummyHash() {
+        return dummyHash;
     }
 
     @Override
@@ -222,17 +247,14 @@ final class JdbcUsers implements UserService {
         }
     }
 
+    /**
+     * Checks a user's current password for re-authentication. Counts towards the same lockout as
+     * logins (a bearer-token holder must not get unlimited guesses) and is refused while the
+     * account is locked or disabled.
+     */
     @Override
     public boolean verifyPassword(String userId, String password) {
-        String hash = db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT password_hash FROM app_user WHERE id = ?")) {
-                ps.setString(1, Ids.parse(userId).toString());
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
-                }
-            }
-        });
-        return hash != null && Passwords.matches(hash, password);
+        return checkPassword(true, Ids.parse(userId).toString(), password).ok();
     }
 
     @Override
@@ -345,67 +367,135 @@ final class JdbcUsers implements UserService {
         }
     }
 
+    /** How a password check ended. */
+    enum Outcome { OK, UNKNOWN, DISABLED, LOCKED, WRONG }
+
     /**
-     * Stored credentials of a user for login.
+     * The result of {@link #checkPassword}.
      *
-     * @param disabled locked by an administrator (the {@code locked} column), which also stops tokens
-     * @param lockedUntil end of a lock after failed logins, or {@code null}
+     * @param user the account, {@code null} when there is none
+     * @param detail the true reason of a refusal, for the audit log (never for the caller)
      */
-    record Credentials(User user, String passwordHash, int failedLogins, boolean disabled, Instant lockedUntil) {
+    record Check(Outcome outcome, User user, String detail) {
+        boolean ok() {
+            return outcome == Outcome.OK;
+        }
     }
 
-    Optional<Credentials> credentials(String username) {
-        return db.inTransaction(c -> {
+    /**
+     * Claims a password attempt before the password is looked at, in one transaction: an UPDATE
+     * counts the attempt unless the account is disabled, locked, or already has
+     * {@code lockAfterFailures} attempts failed or in flight (then it starts the lock instead), and
+     * the row is read back under the row lock that UPDATE holds. So however many requests arrive
+     * at once, at most {@code lockAfterFailures} password checks run per lock window. An expired
+     * lock starts a new window.
+     *
+     * <p>Parameters: now, limit, now, limit, until (of a lock it starts), then the id or user name.
+     */
+    private static final String CLAIM_ATTEMPT = "UPDATE app_user SET "
+            + "failed_logins = CASE WHEN locked THEN failed_logins "
+            + "WHEN locked_until IS NOT NULL AND locked_until > ? THEN failed_logins "
+            + "WHEN locked_until IS NOT NULL THEN 1 "
+            + "WHEN failed_logins >= ? THEN failed_logins "
+            + "ELSE failed_logins + 1 END, "
+            + "locked_until = CASE WHEN locked THEN locked_until "
+            + "WHEN locked_until IS NOT NULL AND locked_until > ? THEN locked_until "
+            + "WHEN locked_until IS NOT NULL THEN NULL "
+            + "WHEN failed_logins >= ? THEN ? "
+            + "ELSE NULL END WHERE ";
+
+    /** A claimed (or refused) attempt: the row as the claim left it. */
+    private record Claim(User user, String passwordHash, int attempts, boolean disabled, OffsetDateTime lockedUntil) {
+    }
+
+    /**
+     * Checks a password against an account looked up by id or user name, with the lockout: the
+     * attempt is counted before bcrypt runs; a failure that reaches the limit locks password logins
+     * for the lock duration; a success forgets the attempts counted up to and including its own.
+     * Refusals without a real check (unknown, disabled, locked) still compare against a dummy
+     * hash, so they take as long as a wrong password.
+     */
+    Check checkPassword(boolean byId, String key, String password) {
+        OffsetDateTime now = now();
+        OffsetDateTime until = now.plus(lockDuration);
+        Claim claim = db.inTransaction(c -> {
+            String where = byId ? "id = ?" : "username = ?";
+            try (PreparedStatement ps = c.prepareStatement(CLAIM_ATTEMPT + where)) {
+                ps.setObject(1, now);
+                ps.setInt(2, lockAfterFailures);
+                ps.setObject(3, now);
+                ps.setInt(4, lockAfterFailures);
+                ps.setObject(5, until);
+                ps.setString(6, key);
+                ps.executeUpdate();
+            }
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", password_hash, failed_logins "
-                    + "FROM app_user WHERE username = ?")) {
-                ps.setString(1, username);
+                    + "FROM app_user WHERE " + where)) {
+                ps.setString(1, key);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        return Optional.empty();
+                        return null;
                     }
-                    OffsetDateTime until = rs.getObject("locked_until", OffsetDateTime.class);
-                    return Optional.of(new Credentials(read(rs, now()), rs.getString("password_hash"),
-                            rs.getInt("failed_logins"), rs.getBoolean("locked"), until == null ? null : until.toInstant()));
+                    return new Claim(read(rs, now), rs.getString("password_hash"), rs.getInt("failed_logins"),
+                            rs.getBoolean("locked"), rs.getObject("locked_until", OffsetDateTime.class));
                 }
             }
         });
+        if (claim == null) {
+            passwordCheck.matches(dummyHash, password);
+            return new Check(Outcome.UNKNOWN, null, "unknown user");
+        }
+        User u = claim.user();
+        if (claim.disabled()) {
+            passwordCheck.matches(dummyHash, password);
+            return new Check(Outcome.DISABLED, u, "account disabled by an administrator");
+        }
+        if (claim.lockedUntil() != null) {
+            passwordCheck.matches(dummyHash, password);
+            return new Check(Outcome.LOCKED, u, "locked after repeated failed logins until "
+                    + claim.lockedUntil().toInstant());
+        }
+        if (!passwordCheck.matches(claim.passwordHash(), password)) {
+            Instant lockedUntil = recordFailure(u.id());
+            return new Check(Outcome.WRONG, u, lockedUntil == null ? "wrong password"
+                    : "wrong password; locked until " + lockedUntil);
+        }
+        recordSuccess(u.id(), claim.attempts());
+        return new Check(Outcome.OK, u, "");
     }
 
     /**
-     * Counts a failed login; the {@code lockAfterFailures}-th in a row locks password logins for
-     * the lock duration and starts the count again.
+     * After a wrong password (already counted when the attempt was claimed): locks password logins
+     * for the lock duration when {@code lockAfterFailures} attempts are counted.
      *
      * @return the end of the lock this failure started, or {@code null}
      */
-    Instant recordFailure(String userId) {
+    private Instant recordFailure(String userId) {
         OffsetDateTime until = now().plus(lockDuration);
-        return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE app_user SET "
-                    + "locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END, "
-                    + "failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END WHERE id = ?")) {
-                ps.setInt(1, lockAfterFailures);
-                ps.setObject(2, until);
+        int n = db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE app_user SET locked_until = ? "
+                    + "WHERE id = ? AND locked = FALSE AND locked_until IS NULL AND failed_logins >= ?")) {
+                ps.setObject(1, until);
+                ps.setString(2, userId);
                 ps.setInt(3, lockAfterFailures);
-                ps.setString(4, userId);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT locked_until FROM app_user WHERE id = ?")) {
-                ps.setString(1, userId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    OffsetDateTime lu = rs.next() ? rs.getObject(1, OffsetDateTime.class) : null;
-                    return lu != null && lu.toInstant().equals(until.toInstant()) ? lu.toInstant() : null;
-                }
+                return ps.executeUpdate();
             }
         });
+        return n == 0 ? null : until.toInstant();
     }
 
-    void recordSuccess(String userId, int failedLogins) {
-        if (failedLogins == 0) {
-            return;
-        }
+    /**
+     * After the right password: forgets the attempts counted before this one and this one itself
+     * (sequentially that resets the count to zero); attempts claimed concurrently after it stay
+     * counted, so a success does not hand out fresh attempts to a parallel burst.
+     */
+    private void recordSuccess(String userId, int attempt) {
         db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE app_user SET failed_logins = 0 WHERE id = ?")) {
-                ps.setString(1, userId);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE app_user SET failed_logins = "
+                    + "CASE WHEN failed_logins > ? THEN failed_logins - ? ELSE 0 END WHERE id = ?")) {
+                ps.setInt(1, attempt);
+                ps.setInt(2, attempt);
+                ps.setString(3, userId);
                 return ps.executeUpdate();
             }
         });

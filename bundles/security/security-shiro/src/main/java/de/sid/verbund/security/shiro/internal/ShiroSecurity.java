@@ -1,5 +1,6 @@
 package de.sid.verbund.security.shiro.internal;
 
+import de.sid.verbund.core.Ids;
 import de.sid.verbund.core.Page;
 import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
@@ -53,6 +54,10 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
 
     static final String LOGIN_FAILED = "wrong user name or password, or the account is locked for a while "
             + "after repeated failed logins";
+    /** What a caller is told when the user database fails; the real reason (URL, host, pool) goes to the log only. */
+    static final String DATABASE_UNAVAILABLE = "the user database is unavailable";
+    /** While the user database stays unreachable, its failure is logged again at most this often. */
+    private static final long OUTAGE_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final Database db;
     private final SecurityConfig config;
@@ -62,6 +67,9 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
     private final ScheduledExecutorService preparer;
     /** Why the user store cannot be used yet, or {@code null} once the schema is in place. */
     private volatile String notReady = "starting";
+    /** Whether the last authentication failed because the user database did; guarded by {@code this} for writes. */
+    private volatile boolean databaseDown;
+    private long outageLoggedAt;
 
     /**
      * Activation never waits for the database: the schema is applied (and demo users seeded) on a
@@ -75,17 +83,27 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
 
     /** For tests: prepares the schema synchronously. */
     ShiroSecurity(Database db, SecurityConfig config, Clock clock) {
-        this(db, config, clock, false);
+        this(db, config, clock, Passwords::matches);
+    }
+
+    /** For tests: prepares the schema synchronously and compares passwords with {@code passwordCheck}. */
+    ShiroSecurity(Database db, SecurityConfig config, Clock clock, JdbcUsers.PasswordCheck passwordCheck) {
+        this(db, config, clock, false, passwordCheck);
         if (!prepare()) {
             throw new IllegalStateException("security schema: " + notReady);
         }
     }
 
     private ShiroSecurity(Database db, SecurityConfig config, Clock clock, boolean background) {
+        this(db, config, clock, background, Passwords::matches);
+    }
+
+    private ShiroSecurity(Database db, SecurityConfig config, Clock clock, boolean background,
+            JdbcUsers.PasswordCheck passwordCheck) {
         this.db = db;
         this.config = config;
         users = new JdbcUsers(db, new Passwords(config.bcrypt_cost()), config.lock_after_failures(),
-                Duration.ofSeconds(config.lock_duration_s()), clock);
+                Duration.ofSeconds(config.lock_duration_s()), clock, passwordCheck);
         audit = new JdbcAuditLog(db);
         securityManager = new DefaultSecurityManager(new VerbundRealm(users, clock));
         DefaultSessionStorageEvaluator noSessions = new DefaultSessionStorageEvaluator();
@@ -132,6 +150,11 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
         }
     }
 
+    /** For tests: the hash compared against when a password is refused without a real check. */
+    String dummyHash() {
+        return users.dummyHash();
+    }
+
     @Deactivate
     void deactivate() {
         preparer.shutdownNow();
@@ -141,6 +164,39 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
         return new ProblemException(ProblemType.UNAVAILABLE, "credentials cannot be checked now: " + why);
     }
 
+    /**
+     * A 503 for a failed user database. The caller gets a generic detail: the exception's message
+     * names the JDBC URL, host, port and pool state. The real reason is logged when the outage
+     * starts and then at most once a minute while it lasts, not once per request.
+     */
+    private ProblemException databaseUnavailable(PersistenceException e) {
+        long now = System.nanoTime();
+        synchronized (this) {
+            if (!databaseDown) {
+                databaseDown = true;
+                outageLoggedAt = now;
+                LOG.error("user database unavailable, logins answer 503 until it is back: {}", e.getMessage());
+            } else if (now - outageLoggedAt >= OUTAGE_LOG_INTERVAL_NANOS) {
+                outageLoggedAt = now;
+                LOG.warn("user database still unavailable, logins answer 503: {}", e.getMessage());
+            } else {
+                LOG.debug("user database unavailable: {}", e.getMessage());
+            }
+        }
+        return unavailable(DATABASE_UNAVAILABLE);
+    }
+
+    private void databaseReachable() {
+        if (databaseDown) {
+            synchronized (this) {
+                if (databaseDown) {
+                    databaseDown = false;
+                    LOG.info("user database reachable again");
+                }
+            }
+        }
+    }
+
     // --- RequestAuthenticator ----------------------------------------------------------------
 
     @Override
@@ -148,16 +204,18 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
         AuthenticationToken token = parse(authorization);
         String why = notReady;
         if (why != null) {
-            throw unavailable("the user store is not ready (" + why + ")");
+            // the reason (logged by prepare()) may name the database: not for callers
+            throw unavailable("the user store is not ready yet");
         }
         Subject subject = new Subject.Builder(securityManager).sessionCreationEnabled(false).buildSubject();
         try {
             subject.login(token);
+            databaseReachable();
             return subject;
         } catch (AuthenticationException e) {
             for (Throwable c = e; c != null; c = c.getCause()) {
                 if (c instanceof PersistenceException pe) {
-                    throw unavailable(pe.getMessage());
+                    throw databaseUnavailable(pe);
                 }
             }
             boolean bearer = token instanceof BearerToken;
@@ -165,8 +223,9 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
             try {
                 audit.record(who, "login", "api", "FAILED 401", e.getMessage());
             } catch (PersistenceException pe) {
-                throw unavailable(pe.getMessage());
+                throw databaseUnavailable(pe);
             }
+            databaseReachable();
             throw new ProblemException(ProblemType.UNAUTHORIZED, bearer ? "unknown, expired or revoked API token" : LOGIN_FAILED);
         }
     }
@@ -274,9 +333,20 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
         return users.createToken(userId, name, validFor);
     }
 
+    /**
+     * Re-authentication with the current password: counts towards the same lockout as a login and
+     * is refused while the account is locked; a refusal is audited with its real reason.
+     */
     @Override
     public boolean verifyPassword(String userId, String password) {
-        return users.verifyPassword(userId, password);
+        String id = Ids.parse(userId).toString();
+        JdbcUsers.Check check = users.checkPassword(true, id, password);
+        if (!check.ok()) {
+            String who = caller().map(Caller::username)
+                    .orElse(check.user() == null ? "anonymous" : check.user().username());
+            audit.record(who, "re-authenticate", "user " + id, "FAILED", check.detail());
+        }
+        return check.ok();
     }
 
     @Override

@@ -1,9 +1,9 @@
 package de.sid.verbund.security.shiro.internal;
 
+import de.sid.verbund.persistence.PersistenceException;
 import de.sid.verbund.security.Caller;
 import de.sid.verbund.security.User;
 import java.time.Clock;
-import java.time.Instant;
 import org.apache.shiro.authc.AuthenticationException;
 import org.apache.shiro.authc.AuthenticationInfo;
 import org.apache.shiro.authc.AuthenticationToken;
@@ -27,9 +27,6 @@ import org.apache.shiro.subject.PrincipalCollection;
  * change applies to the next request.
  */
 final class VerbundRealm extends AuthorizingRealm {
-    /** A valid bcrypt hash of a random string: compared against for unknown users, so timing does not tell them apart. */
-    private static final String DUMMY_HASH = "$2y$10$ZmV3ZGVtb3NhbHRmZXdkZO0f4mXzH9o5K2y8kq2lqFJp1cH0m3a2W";
-
     private final JdbcUsers users;
     private final Clock clock;
 
@@ -54,6 +51,25 @@ final class VerbundRealm extends AuthorizingRealm {
      */
     @Override
     protected AuthenticationInfo doGetAuthenticationInfo(AuthenticationToken token) throws AuthenticationException {
+        try {
+            return verify(token);
+        } catch (PersistenceException e) {
+            // an AuthenticationException, so that Shiro does not log every request's failure with a
+            // stack trace: ShiroSecurity answers 503 and logs the outage once
+            throw new StoreUnavailableException(e);
+        }
+    }
+
+    /** The user database failed: credentials could not be checked (cause: the {@link PersistenceException}). */
+    static final class StoreUnavailableException extends AuthenticationException {
+        private static final long serialVersionUID = 1L;
+
+        StoreUnavailableException(PersistenceException cause) {
+            super("user database unavailable", cause);
+        }
+    }
+
+    private AuthenticationInfo verify(AuthenticationToken token) {
         if (token instanceof BearerToken bearer) {
             User u = users.userForToken(bearer.getToken(), clock.instant())
                     .orElseThrow(() -> new IncorrectCredentialsException("unknown, expired or revoked API token"));
@@ -61,26 +77,20 @@ final class VerbundRealm extends AuthorizingRealm {
         }
         UsernamePasswordToken up = (UsernamePasswordToken) token;
         String password = up.getPassword() == null ? "" : new String(up.getPassword());
-        var found = users.credentials(up.getUsername());
-        if (found.isEmpty()) {
-            Passwords.matches(DUMMY_HASH, password);
-            throw new UnknownAccountException("unknown user");
+        // the attempt is counted before the password is compared (see JdbcUsers#checkPassword)
+        JdbcUsers.Check check = users.checkPassword(false, up.getUsername(), password);
+        switch (check.outcome()) {
+            case OK:
+                return new SimpleAuthenticationInfo(caller(check.user()), token.getCredentials(), getName());
+            case UNKNOWN:
+                throw new UnknownAccountException(check.detail());
+            case DISABLED:
+                throw new DisabledAccountException(check.detail());
+            case LOCKED:
+                throw new LockedAccountException(check.detail());
+            default:
+                throw new IncorrectCredentialsException(check.detail());
         }
-        JdbcUsers.Credentials creds = found.get();
-        User u = creds.user();
-        if (creds.disabled()) {
-            throw new DisabledAccountException("account disabled by an administrator");
-        }
-        if (creds.lockedUntil() != null && creds.lockedUntil().isAfter(clock.instant())) {
-            throw new LockedAccountException("locked after repeated failed logins until " + creds.lockedUntil());
-        }
-        if (!Passwords.matches(creds.passwordHash(), password)) {
-            Instant until = users.recordFailure(u.id());
-            throw new IncorrectCredentialsException(until == null ? "wrong password"
-                    : "wrong password; locked until " + until);
-        }
-        users.recordSuccess(u.id(), creds.failedLogins());
-        return new SimpleAuthenticationInfo(caller(u), token.getCredentials(), getName());
     }
 
     private static Caller caller(User u) {
