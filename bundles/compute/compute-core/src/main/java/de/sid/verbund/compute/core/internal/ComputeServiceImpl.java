@@ -217,9 +217,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             publish("vm.deleted", store.setState(vm.id(), VmState.FAILED));
             throw problem(e, host);
         }
-        Vm running = store.setState(vm.id(), VmState.RUNNING);
-        publish("vm.state-changed", running);
-        return running;
+        return changeState(stopped, VmState.RUNNING);
     }
 
     private static String domainName(Vm vm) {
@@ -233,6 +231,8 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         }
         if (r.tenantId() == null) {
             errors.add("tenantId is required");
+        } else if (!r.tenantId().matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+            errors.add("tenantId must be a UUID");
         }
         if (r.vcpu() < 1 || r.vcpu() > 64) {
             errors.add("vcpu must be 1..64");
@@ -336,17 +336,24 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             }
             return null;
         });
-        Vm deleted = store.setState(vm.id(), VmState.DELETED);
-        publish("vm.deleted", deleted);
-        return deleted;
+        return changeState(vm, VmState.DELETED);
     }
 
+    /**
+     * Stores and publishes a state change ({@code vm.deleted} for DELETED); nothing when the
+     * stored state already is {@code state} (e.g. the resync of the domain's own event was first).
+     */
     private Vm changeState(Vm vm, VmState state) {
         if (vm.state() == state) {
             return vm;
         }
-        Vm now = store.setState(vm.id(), state);
-        publish("vm.state-changed", now);
+        boolean changed = store.changeState(vm.id(), state);
+        // the event carries the state this thread changed to, even if another change followed at once
+        Vm now = new Vm(vm.id(), vm.name(), vm.tenantId(), vm.offeringId(), vm.hostId(), state, vm.vcpu(), vm.ramMib(),
+                vm.diskGib(), vm.antiAffinityGroup(), vm.createdAt());
+        if (changed) {
+            publish(state == VmState.DELETED ? "vm.deleted" : "vm.state-changed", now);
+        }
         return now;
     }
 
@@ -379,7 +386,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         }
         if (d.isEmpty()) {
             LOG.warn("VM {} ({}) was undefined outside Verbund on host {}", vm.name(), uuid, host.name());
-            publish("vm.deleted", store.setState(uuid, VmState.DELETED));
+            changeState(vm, VmState.DELETED);
             return;
         }
         VmState actual = switch (d.get().state()) {

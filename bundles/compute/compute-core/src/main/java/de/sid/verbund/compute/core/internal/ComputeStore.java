@@ -246,6 +246,27 @@ final class ComputeStore {
         return vm(id).orElseThrow(() -> ProblemException.notFound("no VM " + id));
     }
 
+    /**
+     * Sets a VM's state unless it already has it (DELETED also stamps {@code deleted_at}), so that
+     * of two threads reporting the same change (an operation and the resync its domain event
+     * triggers) only one sees it as a change.
+     *
+     * @return whether the stored state changed
+     */
+    boolean changeState(String id, VmState state) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE compute_vm SET state = ?, deleted_at = CASE WHEN ? "
+                    + "THEN ? ELSE deleted_at END WHERE id = ? AND state <> ?")) {
+                ps.setString(1, state.name());
+                ps.setBoolean(2, state == VmState.DELETED);
+                ps.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
+                ps.setString(4, id);
+                ps.setString(5, state.name());
+                return ps.executeUpdate();
+            }
+        }) > 0;
+    }
+
     /** Marks every live VM of a host UNKNOWN (the host is unreachable). */
     int markUnknown(String hostId) {
         return db.inTransaction(c -> {

@@ -1,0 +1,620 @@
+package de.sid.verbund.compute.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import de.sid.verbund.compute.Host;
+import de.sid.verbund.compute.HostLoad;
+import de.sid.verbund.compute.HostState;
+import de.sid.verbund.compute.NewHost;
+import de.sid.verbund.compute.Vm;
+import de.sid.verbund.compute.VmFilter;
+import de.sid.verbund.compute.VmRequest;
+import de.sid.verbund.compute.VmState;
+import de.sid.verbund.compute.libvirt.internal.LibvirtProvider;
+import de.sid.verbund.compute.spi.ComputeProvider;
+import de.sid.verbund.compute.spi.DomainInfo;
+import de.sid.verbund.compute.spi.DomainSpec;
+import de.sid.verbund.compute.spi.DomainState;
+import de.sid.verbund.compute.spi.HypervisorConnection;
+import de.sid.verbund.core.DomainEvent;
+import de.sid.verbund.core.Ids;
+import de.sid.verbund.core.Page;
+import de.sid.verbund.core.ProblemException;
+import de.sid.verbund.core.ProblemType;
+import de.sid.verbund.messaging.Subscription;
+import de.sid.verbund.messaging.artemis.internal.ArtemisMessagingComponent;
+import de.sid.verbund.messaging.artemis.internal.MessagingConfig;
+import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
+import de.sid.verbund.testsupport.Configs;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.libvirt.Connect;
+
+/**
+ * The compute service end to end without mocks: embedded H2, a real embedded Artemis broker as
+ * the event bus, and the real libvirt provider on libvirt's in-process test driver.
+ *
+ * <p>Hosts are node files in {@code testdriver/}: every connection to a node file is a fresh
+ * hypervisor of its own, so a separate connection of the test would not see the service's
+ * domains. The test therefore hands the service the real provider behind a thin recording
+ * {@link ComputeProvider} that keeps a reference to each connection it opens: "behind Verbund's
+ * back" changes go through the very libvirt connection the service holds. Only the reconnect
+ * test uses {@code test:///default}, which is one hypervisor per JVM and so survives the
+ * service's reconnect (the test keeps a connection of its own open so that it stays alive).
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ComputeServiceImplTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String DEFAULT_URI = "test:///default";
+
+    @TempDir
+    static Path brokerDir;
+    private static ArtemisMessagingComponent bus;
+    private static LibvirtProvider libvirt;
+    private static HypervisorConnection defaultHost;
+    private static String kvm8Uri;
+    private static String kvm4Uri;
+
+    @TempDir
+    Path dir;
+    private JdbcDatabase db;
+    private ComputeServiceImpl compute;
+    private Subscription subscription;
+    private final List<DomainEvent> events = new CopyOnWriteArrayList<>();
+    /** The real connections the service was handed, by URI, in order. */
+    private final Map<String, List<HypervisorConnection>> opened = new ConcurrentHashMap<>();
+    /** Runs on the service's connection right before it defines a domain (null: nothing). */
+    private volatile BiConsumer<HypervisorConnection, DomainSpec> beforeDefine;
+    private final String tenant = Ids.newId();
+    private final String otherTenant = Ids.newId();
+
+    @BeforeAll
+    static void startInfrastructure() throws Exception {
+        bus = new ArtemisMessagingComponent(Configs.of(MessagingConfig.class, "journal_directory",
+                brokerDir.toString(), "tcp_port", 0));
+        libvirt = new LibvirtProvider(Configs.of(LibvirtProvider.Config.class));
+        kvm8Uri = "test://" + Paths.get(ComputeServiceImplTest.class.getResource("/testdriver/kvm8.xml").toURI());
+        kvm4Uri = "test://" + Paths.get(ComputeServiceImplTest.class.getResource("/testdriver/kvm4.xml").toURI());
+        defaultHost = libvirt.connect(DEFAULT_URI);
+    }
+
+    @AfterAll
+    static void stopInfrastructure() throws Exception {
+        if (defaultHost != null) {
+            defaultHost.close();
+        }
+        if (libvirt != null) {
+            invoke(libvirt, "deactivate");
+        }
+        if (bus != null) {
+            invoke(bus, "deactivate");
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        subscription = bus.subscribe(ComputeServiceImpl.TOPIC, "compute-test-" + UUID.randomUUID(), e -> {
+            if (tenant.equals(e.tenantId()) || otherTenant.equals(e.tenantId())) {
+                events.add(e);
+            }
+        });
+        db = new JdbcDatabase(JdbcDatabase.embeddedH2Url(dir), "verbund", "", 8, 10_000);
+        compute = new ComputeServiceImpl(db, bus, uri -> libvirt.supports(uri) ? Optional.of(recording())
+                : Optional.empty(), Configs.of(ComputeConfig.class, "keepalive_check_s", 1L, "stop_timeout_s", 5));
+    }
+
+    @AfterEach
+    void tearDown() {
+        compute.close();
+        subscription.close();
+        db.close();
+        // test:///default outlives the test: remove what this test left there (not the driver's own "test")
+        for (DomainInfo d : defaultHost.domains()) {
+            if (!d.name().equals("test")) {
+                defaultHost.destroy(d.uuid());
+                defaultHost.undefine(d.uuid(), true);
+            }
+        }
+    }
+
+    // --- hosts -----------------------------------------------------------------------------------
+
+    @Test
+    void registeredHostConnectsInTheBackgroundAndReportsCoresAndRamOfItsNode() {
+        Host registered = compute.registerHost(new NewHost("kvm-1", kvm8Uri, "ber-1", null, null, null));
+
+        assertThat(registered.state()).isEqualTo(HostState.DOWN);
+        assertThat(registered.cpuCores()).isZero();
+        Host host = awaitEnabled(registered.id());
+        assertThat(host.cpuCores()).isEqualTo(8);
+        assertThat(host.ramMib()).isEqualTo(16384);
+        assertThat(host.vcpuCapacity()).isEqualTo(32);
+        assertThat(host.ramCapacityMib()).isEqualTo(16384 - 2048);
+        assertThat(compute.isConnected(host.id())).isTrue();
+
+        ProblemException taken = catchThrowableOfType(
+                () -> compute.registerHost(new NewHost("kvm-1", kvm4Uri, "ber-1", null, null, null)), ProblemException.class);
+        assertThat(taken.type()).isEqualTo(ProblemType.CONFLICT);
+        ProblemException invalid = catchThrowableOfType(() -> compute.registerHost(
+                new NewHost("KVM_1", "kvm-1", "", java.math.BigDecimal.ZERO, null, -1L)), ProblemException.class);
+        assertThat(invalid.type()).isEqualTo(ProblemType.BAD_REQUEST);
+        assertThat(invalid.errors()).hasSize(5);
+    }
+
+    @Test
+    void hostWithoutProviderStaysDown() {
+        Host h = compute.registerHost(new NewHost("vbox-1", "vbox:///session", "ber-1", null, null, null));
+
+        await().during(Duration.ofMillis(1500)).atMost(WAIT).until(() -> compute.host(h.id()).orElseThrow().state(),
+                s -> s == HostState.DOWN);
+        assertThat(compute.isConnected(h.id())).isFalse();
+    }
+
+    // --- VM lifecycle ----------------------------------------------------------------------------
+
+    @Test
+    void createdVmRunsOnTheHostAndIsAnnouncedAsCreatedThenRunning() throws Exception {
+        Host host = enabledHost("kvm-1", kvm8Uri);
+
+        Vm vm = compute.createVm(request("web-1", tenant, 2, 2048));
+
+        assertThat(vm.state()).isEqualTo(VmState.RUNNING);
+        assertThat(vm.hostId()).isEqualTo(host.id());
+        assertThat(vm.tenantId()).isEqualTo(tenant);
+        assertThat(compute.vm(vm.id())).contains(vm);
+        DomainInfo domain = connection(kvm8Uri).domain(vm.id()).orElseThrow();
+        assertThat(domain).isEqualTo(new DomainInfo(vm.id(), "web-1-" + vm.id().substring(0, 8), DomainState.RUNNING, 2,
+                2048));
+        assertThat(volumes(kvm8Uri)).containsExactlyInAnyOrder("debian-12", domain.name() + ".qcow2");
+
+        awaitEvents(vm.id(), tuple("vm.created", "STOPPED"), tuple("vm.state-changed", "RUNNING"));
+        for (DomainEvent e : eventsOf(vm.id())) {
+            assertThat(e.tenantId()).isEqualTo(tenant);
+            assertThat(e.payload()).containsEntry("vmId", vm.id()).containsEntry("name", "web-1")
+                    .containsEntry("hostId", host.id()).containsEntry("offeringId", null);
+            assertThat(number(e, "vcpu")).isEqualTo(2);
+            assertThat(number(e, "ramMib")).isEqualTo(2048);
+            assertThat(number(e, "diskGib")).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void stopStartRebootDeleteDriveTheDomainAndPublishEvents() throws Exception {
+        enabledHost("kvm-1", kvm8Uri);
+        Vm vm = compute.createVm(request("web-1", tenant, 1, 512));
+        HypervisorConnection c = connection(kvm8Uri);
+        awaitEvents(vm.id(), tuple("vm.created", "STOPPED"), tuple("vm.state-changed", "RUNNING"));
+
+        assertThat(compute.stop(vm.id()).state()).isEqualTo(VmState.STOPPED);
+        assertThat(c.domain(vm.id()).orElseThrow().state()).isEqualTo(DomainState.SHUTOFF);
+        assertConflict(() -> compute.reboot(vm.id()), "is STOPPED, not RUNNING");
+        assertThat(compute.stop(vm.id()).state()).isEqualTo(VmState.STOPPED);
+
+        assertThat(compute.start(vm.id()).state()).isEqualTo(VmState.RUNNING);
+        assertThat(c.domain(vm.id()).orElseThrow().state()).isEqualTo(DomainState.RUNNING);
+        assertThat(compute.reboot(vm.id()).state()).isEqualTo(VmState.RUNNING);
+        assertThat(c.domain(vm.id()).orElseThrow().state()).isEqualTo(DomainState.RUNNING);
+        awaitEvents(vm.id(), tuple("vm.created", "STOPPED"), tuple("vm.state-changed", "RUNNING"),
+                tuple("vm.state-changed", "STOPPED"), tuple("vm.state-changed", "RUNNING"));
+
+        String domainName = c.domain(vm.id()).orElseThrow().name();
+        Vm deleted = compute.delete(vm.id());
+
+        assertThat(deleted.state()).isEqualTo(VmState.DELETED);
+        assertThat(c.domain(vm.id())).isEmpty();
+        assertThat(c.domains()).extracting(DomainInfo::name).doesNotContain(domainName);
+        assertThat(volumes(kvm8Uri)).containsExactly("debian-12");
+        // the power-off before the undefine may be noticed (resync of the domain's event) before the delete is stored
+        List<String> lifecycle = List.of("vm.created STOPPED", "vm.state-changed RUNNING", "vm.state-changed STOPPED",
+                "vm.state-changed RUNNING");
+        List<String> deletedOnly = new ArrayList<>(lifecycle);
+        deletedOnly.add("vm.deleted DELETED");
+        List<String> stoppedThenDeleted = new ArrayList<>(lifecycle);
+        stoppedThenDeleted.addAll(List.of("vm.state-changed STOPPED", "vm.deleted DELETED"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(eventsOf(vm.id()).stream()
+                .map(e -> e.type() + " " + e.payload().get("state")).toList()).isIn(deletedOnly, stoppedThenDeleted));
+        assertThat(load(deleted.hostId()).ramMib()).isZero();
+
+        assertConflict(() -> compute.start(vm.id()), "is DELETED");
+        assertConflict(() -> compute.stop(vm.id()), "is DELETED");
+        assertConflict(() -> compute.reboot(vm.id()), "is DELETED");
+        assertConflict(() -> compute.delete(vm.id()), "is DELETED");
+        assertThat(catchThrowableOfType(() -> compute.start(Ids.newId()), ProblemException.class).type())
+                .isEqualTo(ProblemType.NOT_FOUND);
+        assertThat(catchThrowableOfType(() -> compute.start("web-1"), ProblemException.class).type())
+                .isEqualTo(ProblemType.BAD_REQUEST);
+    }
+
+    @Test
+    void domainNameTakenOnTheHostIsConflictAndTheFailedVmReleasesItsCapacity() {
+        // 6144 MiB allocatable: the VM takes it all, so a retry only fits when the failed one let go
+        Host host = enabledHost("kvm-1", kvm4Uri);
+        String orphan = Ids.newId();
+        // the domain name contains the VM's random id, so the orphan is defined through the service's own
+        // connection at the moment the name is known: right before the service's define
+        beforeDefine = (c, spec) -> c.define(new DomainSpec(orphan, spec.name(), 1, 256, 1, null, spec.storagePool(),
+                spec.network()));
+
+        ProblemException e = catchThrowableOfType(() -> compute.createVm(request("web-1", tenant, 2, 6144)),
+                ProblemException.class);
+
+        beforeDefine = null;
+        assertThat(e.type()).isEqualTo(ProblemType.CONFLICT);
+        assertThat(e.getMessage()).contains("host kvm-1", "orphan domain web-1-", orphan);
+        assertThat(e.getCause()).isInstanceOf(de.sid.verbund.compute.spi.ComputeException.class);
+        Page<Vm> failed = compute.vms(new VmFilter(tenant, null, VmState.FAILED), 10, null);
+        assertThat(failed.items()).singleElement().satisfies(vm -> {
+            assertThat(vm.name()).isEqualTo("web-1");
+            assertThat(connection(kvm4Uri).domain(vm.id())).isEmpty();
+        });
+        // the orphan is untouched, and nothing else was created for the failed VM
+        assertThat(connection(kvm4Uri).domains()).extracting(DomainInfo::uuid).containsExactly(orphan);
+        assertThat(load(host.id()).ramMib()).isZero();
+        assertThat(compute.vms(new VmFilter(tenant, null, null), 10, null).items()).extracting(Vm::state)
+                .containsExactly(VmState.FAILED);
+
+        Vm retry = compute.createVm(request("web-1", tenant, 2, 6144));
+
+        assertThat(retry.state()).isEqualTo(VmState.RUNNING);
+        assertThat(load(host.id()).ramMib()).isEqualTo(6144);
+        awaitEvents(retry.id(), tuple("vm.created", "STOPPED"), tuple("vm.state-changed", "RUNNING"));
+        assertThat(eventsOf(failed.items().get(0).id())).isEmpty();
+    }
+
+    // --- refusals --------------------------------------------------------------------------------
+
+    @Test
+    void requestThatFitsNowhereIsConflictWithEveryHostsReason() {
+        ProblemException none = catchThrowableOfType(() -> compute.createVm(request("web-1", tenant, 1, 512)),
+                ProblemException.class);
+        assertThat(none.type()).isEqualTo(ProblemType.CONFLICT);
+        assertThat(none.getMessage()).contains("no hosts are registered");
+
+        enabledHost("kvm-8", kvm8Uri);
+        enabledHost("kvm-4", kvm4Uri);
+
+        ProblemException e = catchThrowableOfType(() -> compute.createVm(request("big", tenant, 40, 20_000)),
+                ProblemException.class);
+
+        assertThat(e.type()).isEqualTo(ProblemType.CONFLICT);
+        assertThat(e.getMessage()).contains("no capacity for 40 vCPU, 20000 MiB",
+                "kvm-4: RAM 0/6144 MiB allocated after overcommit and reserve, needs 20000 (free 6144)",
+                "vCPU 0/16 allocated after overcommit 4.0, needs 40 (free 16)",
+                "kvm-8: RAM 0/14336 MiB allocated after overcommit and reserve, needs 20000 (free 14336)",
+                "vCPU 0/32 allocated after overcommit 4.0, needs 40 (free 32)");
+        assertThat(compute.vms(new VmFilter(null, null, null), 10, null).items()).isEmpty();
+        assertThat(connection(kvm8Uri).domains()).isEmpty();
+        assertThat(connection(kvm4Uri).domains()).isEmpty();
+    }
+
+    @Test
+    void invalidRequestIsBadRequestListingEveryError() {
+        enabledHost("kvm-1", kvm8Uri);
+
+        ProblemException e = catchThrowableOfType(() -> compute.createVm(new VmRequest("Web_1", "tenant-a", null, 0, 100,
+                0, "debian 12", "Group!", null, null)), ProblemException.class);
+
+        assertThat(e.type()).isEqualTo(ProblemType.BAD_REQUEST);
+        assertThat(e.errors()).containsExactlyInAnyOrder(
+                "name must be 1-63 characters of a-z, 0-9 and '-', not starting or ending with '-'",
+                "tenantId must be a UUID",
+                "vcpu must be 1..64",
+                "ramMib must be 256..1048576",
+                "diskGib must be 1..16384",
+                "image must be a volume name of letters, digits, '.', '_', '-'",
+                "antiAffinityGroup must be 1-63 characters of a-z, 0-9 and '-'");
+        assertThat(e.getMessage()).startsWith("invalid VM: ");
+
+        ProblemException tenantOnly = catchThrowableOfType(() -> compute.createVm(request("web-1", "tenant-a", 1, 512)),
+                ProblemException.class);
+        assertThat(tenantOnly.type()).isEqualTo(ProblemType.BAD_REQUEST);
+        assertThat(tenantOnly.errors()).containsExactly("tenantId must be a UUID");
+        ProblemException missing = catchThrowableOfType(() -> compute.createVm(request("-web", null, 65, 2_000_000)),
+                ProblemException.class);
+        assertThat(missing.errors()).hasSize(4).contains("tenantId is required");
+
+        assertThat(compute.vms(new VmFilter(null, null, null), 10, null).items()).isEmpty();
+        assertThat(connection(kvm8Uri).domains()).isEmpty();
+    }
+
+    @Test
+    void vmNameIsUniquePerTenantAmongLiveVms() {
+        enabledHost("kvm-1", kvm8Uri);
+        Vm first = compute.createVm(request("web-1", tenant, 1, 512));
+
+        ProblemException e = catchThrowableOfType(() -> compute.createVm(request("web-1", tenant, 1, 512)),
+                ProblemException.class);
+
+        assertThat(e.type()).isEqualTo(ProblemType.CONFLICT);
+        assertThat(e.getMessage()).contains("'web-1'");
+        assertThat(compute.createVm(request("web-1", otherTenant, 1, 512)).state()).isEqualTo(VmState.RUNNING);
+        compute.delete(first.id());
+        assertThat(compute.createVm(request("web-1", tenant, 1, 512)).state()).isEqualTo(VmState.RUNNING);
+        assertThat(compute.vms(new VmFilter(tenant, null, null), 10, null).items()).hasSize(1);
+        assertThat(connection(kvm8Uri).domains()).hasSize(2);
+    }
+
+    // --- reconciliation --------------------------------------------------------------------------
+
+    @Test
+    void domainStoppedBehindVerbundsBackIsStoppedAfterResync() {
+        Host host = enabledHost("kvm-1", kvm8Uri);
+        Vm vm = compute.createVm(request("web-1", tenant, 1, 512));
+        awaitEvents(vm.id(), tuple("vm.created", "STOPPED"), tuple("vm.state-changed", "RUNNING"));
+
+        connection(kvm8Uri).destroy(vm.id());
+        compute.resyncVm(host.id(), vm.id());
+
+        assertThat(compute.vm(vm.id()).orElseThrow().state()).isEqualTo(VmState.STOPPED);
+        awaitEvents(vm.id(), tuple("vm.created", "STOPPED"), tuple("vm.state-changed", "RUNNING"),
+                tuple("vm.state-changed", "STOPPED"));
+        // stopped still holds its capacity, and it can be started again
+        assertThat(load(host.id()).ramMib()).isEqualTo(512);
+        assertThat(compute.start(vm.id()).state()).isEqualTo(VmState.RUNNING);
+    }
+
+    @Test
+    void domainChangeOnTheHostReachesVerbundWithoutAnExplicitResync() {
+        enabledHost("kvm-1", kvm8Uri);
+        Vm vm = compute.createVm(request("web-1", tenant, 1, 512));
+
+        connection(kvm8Uri).destroy(vm.id());
+
+        await().atMost(WAIT).until(() -> compute.vm(vm.id()).orElseThrow().state(), s -> s == VmState.STOPPED);
+        awaitEvents(vm.id(), tuple("vm.created", "STOPPED"), tuple("vm.state-changed", "RUNNING"),
+                tuple("vm.state-changed", "STOPPED"));
+    }
+
+    @Test
+    void domainUndefinedBehindVerbundsBackIsDeletedAfterResync() {
+        Host host = enabledHost("kvm-1", kvm8Uri);
+        Vm vm = compute.createVm(request("web-1", tenant, 1, 512));
+        Vm keep = compute.createVm(request("web-2", tenant, 1, 512));
+        awaitEvents(vm.id(), tuple("vm.created", "STOPPED"), tuple("vm.state-changed", "RUNNING"));
+
+        HypervisorConnection c = connection(kvm8Uri);
+        c.destroy(vm.id());
+        c.undefine(vm.id(), true);
+        compute.resync(host.id());
+
+        assertThat(compute.vm(vm.id()).orElseThrow().state()).isEqualTo(VmState.DELETED);
+        assertThat(compute.vm(keep.id()).orElseThrow().state()).isEqualTo(VmState.RUNNING);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(eventsOf(vm.id())).extracting(DomainEvent::type)
+                .endsWith("vm.deleted").containsOnlyOnce("vm.deleted"));
+        assertThat(load(host.id()).ramMib()).isEqualTo(512);
+        assertConflict(() -> compute.start(vm.id()), "is DELETED");
+    }
+
+    @Test
+    void lostHostConnectionMakesHostDownAndVmsUnknownUntilItReconnectsAndResyncs() {
+        Host host = enabledHost("default", DEFAULT_URI, 0L);
+        Vm running = compute.createVm(new VmRequest("web-1", tenant, null, 1, 256, 1, null, null, null, null));
+        Vm stopped = compute.createVm(new VmRequest("web-2", tenant, null, 1, 256, 1, null, null, null, null));
+        compute.stop(stopped.id());
+        awaitEvents(stopped.id(), tuple("vm.created", "STOPPED"), tuple("vm.state-changed", "RUNNING"),
+                tuple("vm.state-changed", "STOPPED"));
+        int before = events.size();
+
+        // the service's libvirt connection dies; the keepalive check (1 s) notices and drops it
+        connection(DEFAULT_URI).close();
+
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
+            assertThat(compute.host(host.id()).orElseThrow().state()).isEqualTo(HostState.DOWN);
+            assertThat(compute.vms(new VmFilter(tenant, null, null), 10, null).items()).extracting(Vm::state)
+                    .containsOnly(VmState.UNKNOWN);
+        });
+        // meanwhile the running domain is powered off on the host (a separate client of the same hypervisor)
+        defaultHost.destroy(running.id());
+
+        Host back = awaitEnabled(host.id());
+        assertThat(back.cpuCores()).isEqualTo(host.cpuCores());
+        assertThat(opened.get(DEFAULT_URI)).hasSizeGreaterThanOrEqualTo(2);
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(compute.vm(running.id()).orElseThrow().state()).isEqualTo(VmState.STOPPED);
+            assertThat(compute.vm(stopped.id()).orElseThrow().state()).isEqualTo(VmState.STOPPED);
+        });
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events.subList(before, events.size()))
+                .extracting(e -> e.payload().get("vmId"), DomainEvent::type, e -> e.payload().get("state"))
+                .contains(tuple(running.id(), "vm.state-changed", "STOPPED"),
+                        tuple(stopped.id(), "vm.state-changed", "STOPPED")));
+        // and the host is usable again through the new connection
+        assertThat(compute.start(running.id()).state()).isEqualTo(VmState.RUNNING);
+        assertThat(defaultHost.domain(running.id()).orElseThrow().state()).isEqualTo(DomainState.RUNNING);
+    }
+
+    // --- listing ---------------------------------------------------------------------------------
+
+    @Test
+    void vmsArePagedByCursorAndFilteredByTenantHostAndState() {
+        Host a = enabledHost("kvm-a", kvm8Uri);
+        Host b = enabledHost("kvm-b", kvm8Uri);
+        List<Vm> created = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            // 1 GiB disks: the test driver gives every pool 100 GiB, whatever the node file says
+            created.add(compute.createVm(new VmRequest("vm-" + i, i % 3 == 0 ? otherTenant : tenant, null, 1, 256, 1,
+                    null, null, null, null)));
+        }
+        for (Vm vm : created.subList(0, 5)) {
+            compute.stop(vm.id());
+        }
+        compute.delete(created.get(29).id());
+
+        List<Vm> all = walk(new VmFilter(null, null, null), 10);
+        assertThat(all).hasSize(29).extracting(Vm::id).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(created.subList(0, 29).stream().map(Vm::id).toList());
+        assertThat(all).isSortedAccordingTo((x, y) -> y.createdAt().compareTo(x.createdAt()) != 0
+                ? y.createdAt().compareTo(x.createdAt()) : y.id().compareTo(x.id()));
+        Page<Vm> first = compute.vms(new VmFilter(null, null, null), 10, null);
+        assertThat(first.items()).hasSize(10);
+        Page<Vm> third = compute.vms(new VmFilter(null, null, null), 10,
+                compute.vms(new VmFilter(null, null, null), 10, first.nextCursor()).nextCursor());
+        assertThat(third.items()).hasSize(9);
+        assertThat(third.nextCursor()).isNull();
+
+        assertThat(walk(new VmFilter(tenant, null, null), 10)).hasSize(19).allMatch(vm -> vm.tenantId().equals(tenant));
+        assertThat(walk(new VmFilter(otherTenant, null, null), 4)).hasSize(10)
+                .allMatch(vm -> vm.tenantId().equals(otherTenant));
+        List<Vm> onA = walk(new VmFilter(null, a.id(), null), 10);
+        List<Vm> onB = walk(new VmFilter(null, b.id(), null), 10);
+        assertThat(onA).isNotEmpty().allMatch(vm -> vm.hostId().equals(a.id()));
+        assertThat(onB).isNotEmpty().allMatch(vm -> vm.hostId().equals(b.id()));
+        assertThat(onA.size() + onB.size()).isEqualTo(29);
+        assertThat(walk(new VmFilter(null, null, VmState.STOPPED), 2)).extracting(Vm::id)
+                .containsExactlyInAnyOrderElementsOf(created.subList(0, 5).stream().map(Vm::id).toList());
+        assertThat(walk(new VmFilter(null, null, VmState.RUNNING), 10)).hasSize(24);
+        assertThat(walk(new VmFilter(null, null, VmState.DELETED), 10)).extracting(Vm::id)
+                .containsExactly(created.get(29).id());
+        assertThat(walk(new VmFilter(otherTenant, a.id(), VmState.STOPPED), 10))
+                .allMatch(vm -> vm.tenantId().equals(otherTenant) && vm.hostId().equals(a.id())
+                        && vm.state() == VmState.STOPPED);
+
+        assertThat(catchThrowableOfType(() -> compute.vms(new VmFilter(null, null, null), 10, "garbage"),
+                ProblemException.class).type()).isEqualTo(ProblemType.BAD_REQUEST);
+        assertThat(catchThrowableOfType(() -> compute.vms(new VmFilter("x", null, null), 10, null),
+                ProblemException.class).type()).isEqualTo(ProblemType.BAD_REQUEST);
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------
+
+    /** The real provider, keeping each connection it gives the service, with the define hook. */
+    private ComputeProvider recording() {
+        return new ComputeProvider() {
+            @Override
+            public String type() {
+                return libvirt.type();
+            }
+
+            @Override
+            public boolean supports(String uri) {
+                return libvirt.supports(uri);
+            }
+
+            @Override
+            public HypervisorConnection connect(String uri) {
+                HypervisorConnection real = libvirt.connect(uri);
+                opened.computeIfAbsent(uri, u -> new CopyOnWriteArrayList<>()).add(real);
+                return (HypervisorConnection) Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {HypervisorConnection.class}, (p, m, args) -> {
+                            BiConsumer<HypervisorConnection, DomainSpec> hook = beforeDefine;
+                            if (hook != null && m.getName().equals("define")) {
+                                hook.accept(real, (DomainSpec) args[0]);
+                            }
+                            try {
+                                return m.invoke(real, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+            }
+        };
+    }
+
+    /** @return the connection the service currently holds to that URI */
+    private HypervisorConnection connection(String uri) {
+        List<HypervisorConnection> list = opened.get(uri);
+        assertThat(list).as("connections to " + uri).isNotEmpty();
+        return list.get(list.size() - 1);
+    }
+
+    private List<String> volumes(String uri) throws Exception {
+        Connect c = (Connect) invoke(connection(uri), "libvirt");
+        return Arrays.asList(c.storagePoolLookupByName("default-pool").listVolumes());
+    }
+
+    private Host enabledHost(String name, String uri) {
+        return enabledHost(name, uri, null);
+    }
+
+    private Host enabledHost(String name, String uri, Long reserve) {
+        return awaitEnabled(compute.registerHost(new NewHost(name, uri, "ber-1", null, null, reserve)).id());
+    }
+
+    private Host awaitEnabled(String hostId) {
+        return await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> compute.host(hostId).orElseThrow(),
+                h -> h.state() == HostState.ENABLED);
+    }
+
+    private static VmRequest request(String name, String tenantId, int vcpu, long ramMib) {
+        return new VmRequest(name, tenantId, null, vcpu, ramMib, 10, "debian-12", null, null, null);
+    }
+
+    private HostLoad load(String hostId) {
+        return new ComputeStore(db).loads().stream().filter(l -> l.host().id().equals(hostId)).findFirst().orElseThrow();
+    }
+
+    private List<Vm> walk(VmFilter filter, int limit) {
+        List<Vm> all = new ArrayList<>();
+        Set<String> cursors = new HashSet<>();
+        String cursor = null;
+        do {
+            Page<Vm> page = compute.vms(filter, limit, cursor);
+            assertThat(page.items()).hasSizeLessThanOrEqualTo(limit);
+            all.addAll(page.items());
+            cursor = page.nextCursor();
+            assertThat(cursor == null || cursors.add(cursor)).as("cursor repeats").isTrue();
+        } while (cursor != null);
+        assertThat(all).extracting(Vm::id).doesNotHaveDuplicates();
+        return all;
+    }
+
+    private List<DomainEvent> eventsOf(String vmId) {
+        return events.stream().filter(e -> vmId.equals(e.payload().get("vmId"))).toList();
+    }
+
+    private void awaitEvents(String vmId, org.assertj.core.groups.Tuple... expected) {
+        await().atMost(WAIT).untilAsserted(() -> assertThat(eventsOf(vmId))
+                .extracting(DomainEvent::type, e -> e.payload().get("state")).containsExactly(expected));
+    }
+
+    private static long number(DomainEvent e, String key) {
+        return ((Number) e.payload().get(key)).longValue();
+    }
+
+    private static void assertConflict(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String text) {
+        ProblemException e = catchThrowableOfType(call, ProblemException.class);
+        assertThat(e).as("expected CONFLICT").isNotNull();
+        assertThat(e.type()).isEqualTo(ProblemType.CONFLICT);
+        assertThat(e.getMessage()).contains(text);
+    }
+
+    /** Calls a package-private method of a component in another package (deactivate, libvirt()). */
+    private static Object invoke(Object target, String method) throws Exception {
+        Class<?> type = target.getClass();
+        while (type != null) {
+            try {
+                Method m = type.getDeclaredMethod(method);
+                m.setAccessible(true);
+                return m.invoke(target);
+            } catch (NoSuchMethodException e) {
+                type = type.getSuperclass();
+            }
+        }
+        throw new NoSuchMethodException(method);
+    }
+}
