@@ -129,20 +129,21 @@ final class ComputeStore {
         }
     }
 
-    /** @return every host with what its VMs hold now */
+    /** @return every host with what its VMs hold now (sums computed by the database) */
     List<HostLoad> loads() {
         return db.inTransaction(c -> {
             Map<String, long[]> sums = new HashMap<>();
             Map<String, Set<String>> groups = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT host_id, vcpu, ram_mib, anti_affinity_group FROM compute_vm "
-                    + "WHERE state IN (" + HOLDING + ")"); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT host_id, SUM(vcpu), SUM(ram_mib) FROM compute_vm "
+                    + "WHERE state IN (" + HOLDING + ") GROUP BY host_id"); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long[] s = sums.computeIfAbsent(rs.getString(1), k -> new long[2]);
-                    s[0] += rs.getInt(2);
-                    s[1] += rs.getLong(3);
-                    if (rs.getString(4) != null) {
-                        groups.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(rs.getString(4));
-                    }
+                    sums.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT host_id, anti_affinity_group FROM compute_vm "
+                    + "WHERE anti_affinity_group IS NOT NULL AND state IN (" + HOLDING + ")"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    groups.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(rs.getString(2));
                 }
             }
             List<HostLoad> out = new ArrayList<>();
@@ -170,15 +171,24 @@ final class ComputeStore {
             long vcpu = 0;
             long ram = 0;
             Set<String> groups = new HashSet<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT vcpu, ram_mib, anti_affinity_group FROM compute_vm "
+            try (PreparedStatement ps = c.prepareStatement("SELECT SUM(vcpu), SUM(ram_mib) FROM compute_vm "
                     + "WHERE host_id = ? AND state IN (" + HOLDING + ")")) {
                 ps.setString(1, vm.hostId());
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        vcpu += rs.getInt(1);
-                        ram += rs.getLong(2);
-                        if (rs.getString(3) != null) {
-                            groups.add(rs.getString(3));
+                    if (rs.next()) {
+                        vcpu = rs.getLong(1);
+                        ram = rs.getLong(2);
+                    }
+                }
+            }
+            if (vm.antiAffinityGroup() != null) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM compute_vm WHERE host_id = ? "
+                        + "AND anti_affinity_group = ? AND state IN (" + HOLDING + ") LIMIT 1")) {
+                    ps.setString(1, vm.hostId());
+                    ps.setString(2, vm.antiAffinityGroup());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            groups.add(vm.antiAffinityGroup());
                         }
                     }
                 }
@@ -249,14 +259,15 @@ final class ComputeStore {
     /**
      * Sets a VM's state unless it already has it (DELETED also stamps {@code deleted_at}), so that
      * of two threads reporting the same change (an operation and the resync its domain event
-     * triggers) only one sees it as a change.
+     * triggers) only one sees it as a change. A DELETED or FAILED VM never changes again: a late
+     * resync cannot bring it back.
      *
      * @return whether the stored state changed
      */
     boolean changeState(String id, VmState state) {
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE compute_vm SET state = ?, deleted_at = CASE WHEN ? "
-                    + "THEN ? ELSE deleted_at END WHERE id = ? AND state <> ?")) {
+                    + "THEN ? ELSE deleted_at END WHERE id = ? AND state <> ? AND state NOT IN ('DELETED', 'FAILED')")) {
                 ps.setString(1, state.name());
                 ps.setBoolean(2, state == VmState.DELETED);
                 ps.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
