@@ -99,7 +99,15 @@ public class ComputeIT extends VerbundTestSupport {
 
         // the owner stops, starts and deletes it
         assertEquals("STOPPED", post("/api/vms/" + id + "/stop", userA, "").json().path("state").asText());
+        Reply resized = post("/api/vms/" + id + "/resize", userA, "{\"vcpu\":4,\"ramMib\":4096}");
+        assertEquals(resized.body(), 200, resized.status());
+        assertEquals(4096, resized.json().path("ramMib").asLong());
+        assertEquals(404, post("/api/vms/" + id + "/resize", userB, "{\"vcpu\":1,\"ramMib\":512}").status());
+        assertEquals(201, post("/api/vms/" + id + "/snapshots", userA, "{\"name\":\"base\"}").status());
+        assertTrue(get("/api/vms/" + id + "/snapshots", userA).body().contains("\"base\""));
+        assertEquals(404, get("/api/vms/" + id + "/snapshots", userB).status());
         assertEquals("RUNNING", post("/api/vms/" + id + "/start", userA, "").json().path("state").asText());
+        assertEquals(409, post("/api/vms/" + id + "/resize", userA, "{\"vcpu\":2,\"ramMib\":2048}").status());
         assertTrue(get("/api/vms", userA).body().contains(id));
         assertTrue(get("/api/vms?tenantId=" + a, basic("operator", "operator")).body().contains(id));
         assertEquals("DELETED", delete("/api/vms/" + id, userA).json().path("state").asText());

@@ -43,4 +43,23 @@ public interface ComputeService {
 
     /** Powers off if needed, undefines the domain, deletes its volume; publishes {@code vm.deleted}. */
     Vm delete(String vmId);
+
+    /**
+     * Changes vCPUs and RAM of a STOPPED VM (offline resize), if the larger size fits its host;
+     * publishes {@code vm.resized} with the new sizing.
+     *
+     * @throws de.sid.verbund.core.ProblemException CONFLICT when running or when it does not fit
+     */
+    Vm resize(String vmId, int vcpu, long ramMib);
+
+    /** @return the VM's snapshots, oldest first */
+    java.util.List<de.sid.verbund.compute.spi.Snapshot> snapshots(String vmId);
+
+    /** Takes a snapshot named {@code name} (1–63 of a-z, 0-9, '-'). */
+    de.sid.verbund.compute.spi.Snapshot createSnapshot(String vmId, String name);
+
+    /** Reverts the VM to a snapshot; its state follows the snapshot's. */
+    Vm revertSnapshot(String vmId, String name);
+
+    void deleteSnapshot(String vmId, String name);
 }

@@ -44,7 +44,7 @@ import org.osgi.service.metatype.annotations.Designate;
 @Designate(ocd = ComputeConfig.class)
 public class ComputeComponent implements ComputeService, HealthIndicator, MultiCollector {
     private final List<ComputeProvider> providers = new CopyOnWriteArrayList<>();
-    private final ComputeServiceImpl compute;
+    private volatile ComputeServiceImpl compute;
     private final ScheduledExecutorService sync;
     private final ComputeMetrics metrics;
 
@@ -63,6 +63,10 @@ public class ComputeComponent implements ComputeService, HealthIndicator, MultiC
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addProvider(ComputeProvider p) {
         providers.add(p);
+        ComputeServiceImpl c = compute;
+        if (c != null) {
+            c.providersChanged();
+        }
     }
 
     void removeProvider(ComputeProvider p) {
@@ -154,6 +158,34 @@ public class ComputeComponent implements ComputeService, HealthIndicator, MultiC
     @Override
     public Vm reboot(String vmId) {
         return metrics.timed("reboot", () -> compute.reboot(vmId));
+    }
+
+    @Override
+    public Vm resize(String vmId, int vcpu, long ramMib) {
+        return metrics.timed("resize", () -> compute.resize(vmId, vcpu, ramMib));
+    }
+
+    @Override
+    public List<de.sid.verbund.compute.spi.Snapshot> snapshots(String vmId) {
+        return compute.snapshots(vmId);
+    }
+
+    @Override
+    public de.sid.verbund.compute.spi.Snapshot createSnapshot(String vmId, String name) {
+        return metrics.timed("snapshot-create", () -> compute.createSnapshot(vmId, name));
+    }
+
+    @Override
+    public Vm revertSnapshot(String vmId, String name) {
+        return metrics.timed("snapshot-revert", () -> compute.revertSnapshot(vmId, name));
+    }
+
+    @Override
+    public void deleteSnapshot(String vmId, String name) {
+        metrics.timed("snapshot-delete", () -> {
+            compute.deleteSnapshot(vmId, name);
+            return null;
+        });
     }
 
     @Override

@@ -204,8 +204,11 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             store.setState(vm.id(), VmState.FAILED);
             throw problem(e, host);
         }
-        Vm stopped = store.setState(vm.id(), VmState.STOPPED);
-        publish("vm.created", stopped);
+        Vm stopped;
+        synchronized (stripe(vm.id())) {
+            stopped = store.setState(vm.id(), VmState.STOPPED);
+            publish("vm.created", stopped);
+        }
         try {
             c.start(vm.id());
         } catch (ComputeException e) {
@@ -214,10 +217,26 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             } catch (ComputeException cleanup) {
                 e.addSuppressed(cleanup);
             }
-            publish("vm.deleted", store.setState(vm.id(), VmState.FAILED));
+            synchronized (stripe(vm.id())) {
+                publish("vm.deleted", store.setState(vm.id(), VmState.FAILED));
+            }
             throw problem(e, host);
         }
         return changeState(stopped, VmState.RUNNING);
+    }
+
+    private final Object[] stripes = newStripes(64);
+
+    private static Object[] newStripes(int n) {
+        Object[] o = new Object[n];
+        for (int i = 0; i < n; i++) {
+            o[i] = new Object();
+        }
+        return o;
+    }
+
+    private Object stripe(String vmId) {
+        return stripes[Math.floorMod(vmId.hashCode(), stripes.length)];
     }
 
     private static String domainName(Vm vm) {
@@ -339,20 +358,107 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         return changeState(vm, VmState.DELETED);
     }
 
+    @Override
+    public Vm resize(String vmId, int vcpu, long ramMib) {
+        Vm vm = live(vmId);
+        List<String> errors = new ArrayList<>();
+        if (vcpu < 1 || vcpu > 64) {
+            errors.add("vcpu must be 1..64");
+        }
+        if (ramMib < 256 || ramMib > 1_048_576) {
+            errors.add("ramMib must be 256..1048576");
+        }
+        if (!errors.isEmpty()) {
+            throw new ProblemException(ProblemType.BAD_REQUEST, "invalid size: " + String.join("; ", errors), errors, null);
+        }
+        if (vm.state() != VmState.STOPPED) {
+            throw ProblemException.conflict("VM " + vm.name() + " is " + vm.state() + ": stop it before resizing");
+        }
+        PlacementRequest pr = new PlacementRequest(vcpu, ramMib, vm.diskGib(), null, null, null);
+        if (!store.resize(vm, vcpu, ramMib, load -> Placement.place(pr, List.of(load)).placed())) {
+            Host host = store.host(vm.hostId()).orElseThrow();
+            throw ProblemException.conflict("VM " + vm.name() + " cannot grow to " + vcpu + " vCPU, " + ramMib + " MiB on "
+                    + host.name() + " (or it is no longer STOPPED): " + Placement.place(pr, store.loads().stream()
+                            .filter(l -> l.host().id().equals(host.id())).toList()).explain());
+        }
+        try {
+            onHost(vm, c -> {
+                c.resize(vm.id(), vcpu, ramMib);
+                return null;
+            });
+        } catch (ProblemException e) {
+            store.resize(new Vm(vm.id(), vm.name(), vm.tenantId(), vm.offeringId(), vm.hostId(), vm.state(), vcpu, ramMib,
+                    vm.diskGib(), vm.antiAffinityGroup(), vm.createdAt()), vm.vcpu(), vm.ramMib(), load -> true);
+            throw e;
+        }
+        synchronized (stripe(vm.id())) {
+            Vm resized = store.vm(vm.id()).orElseThrow();
+            publish("vm.resized", resized);
+            return resized;
+        }
+    }
+
+    private static final Pattern SNAPSHOT = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+    private static String snapshotName(String name) {
+        if (name == null || !SNAPSHOT.matcher(name).matches()) {
+            throw ProblemException.badRequest("snapshot name must be 1-63 characters of a-z, 0-9 and '-'");
+        }
+        return name;
+    }
+
+    @Override
+    public List<de.sid.verbund.compute.spi.Snapshot> snapshots(String vmId) {
+        Vm vm = live(vmId);
+        return onHost(vm, c -> c.snapshots(vm.id()));
+    }
+
+    @Override
+    public de.sid.verbund.compute.spi.Snapshot createSnapshot(String vmId, String name) {
+        Vm vm = live(vmId);
+        String n = snapshotName(name);
+        return onHost(vm, c -> c.createSnapshot(vm.id(), n));
+    }
+
+    @Override
+    public Vm revertSnapshot(String vmId, String name) {
+        Vm vm = live(vmId);
+        String n = snapshotName(name);
+        onHost(vm, c -> {
+            c.revertSnapshot(vm.id(), n);
+            return null;
+        });
+        resyncVm(vm.hostId(), vm.id());
+        return store.vm(vm.id()).orElseThrow();
+    }
+
+    @Override
+    public void deleteSnapshot(String vmId, String name) {
+        Vm vm = live(vmId);
+        String n = snapshotName(name);
+        onHost(vm, c -> {
+            c.deleteSnapshot(vm.id(), n);
+            return null;
+        });
+    }
+
     /**
-     * Stores and publishes a state change ({@code vm.deleted} for DELETED); nothing when the
-     * stored state already is {@code state} (e.g. the resync of the domain's own event was first).
+     * Stores and publishes a change from the state {@code vm} was seen in ({@code vm.deleted} for
+     * DELETED); nothing when the stored state moved on meanwhile (e.g. the resync of the domain's
+     * own event was first): see {@link ComputeStore#changeState}.
      */
     private Vm changeState(Vm vm, VmState state) {
         if (vm.state() == state) {
             return vm;
         }
-        boolean changed = store.changeState(vm.id(), state);
-        // the event carries the state this thread changed to, even if another change followed at once
+        // the event carries the state this thread changed to; the per-VM lock keeps the events of
+        // one VM in the order of its stored changes (operations and resyncs run on several threads)
         Vm now = new Vm(vm.id(), vm.name(), vm.tenantId(), vm.offeringId(), vm.hostId(), state, vm.vcpu(), vm.ramMib(),
                 vm.diskGib(), vm.antiAffinityGroup(), vm.createdAt());
-        if (changed) {
-            publish(state == VmState.DELETED ? "vm.deleted" : "vm.state-changed", now);
+        synchronized (stripe(vm.id())) {
+            if (store.changeState(vm.id(), vm.state(), state)) {
+                publish(state == VmState.DELETED ? "vm.deleted" : "vm.state-changed", now);
+            }
         }
         return now;
     }
@@ -393,7 +499,8 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             case RUNNING -> VmState.RUNNING;
             case PAUSED -> VmState.PAUSED;
             case SHUTOFF, CRASHED -> VmState.STOPPED;
-            case OTHER -> VmState.UNKNOWN;
+            // a transient state (shutting down, blocked): the next lifecycle event or sync settles it
+            case OTHER -> vm.state();
         };
         if (actual != vm.state()) {
             LOG.info("VM {} is {} on host {} (was {} in Verbund)", vm.name(), actual, host.name(), vm.state());
@@ -408,6 +515,11 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
                 resync(h.id());
             }
         }
+    }
+
+    /** A provider appeared: hosts waiting for one connect now rather than after their back-off. */
+    void providersChanged() {
+        connections.reconnectAll();
     }
 
     ComputeStore store() {

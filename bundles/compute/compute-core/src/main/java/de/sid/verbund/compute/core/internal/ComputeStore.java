@@ -215,6 +215,44 @@ final class ComputeStore {
         });
     }
 
+    /**
+     * Changes a stopped VM's size if its host can hold the difference, checked under the host
+     * row's lock like a reservation.
+     *
+     * @return whether it was changed (false: does not fit)
+     */
+    boolean resize(Vm vm, int vcpu, long ramMib, java.util.function.Predicate<HostLoad> fits) {
+        return db.inTransaction(c -> {
+            Optional<Host> host = hostFor(c, vm.hostId(), true);
+            if (host.isEmpty()) {
+                return false;
+            }
+            long usedVcpu = 0;
+            long usedRam = 0;
+            try (PreparedStatement ps = c.prepareStatement("SELECT SUM(vcpu), SUM(ram_mib) FROM compute_vm "
+                    + "WHERE host_id = ? AND id <> ? AND state IN (" + HOLDING + ")")) {
+                ps.setString(1, vm.hostId());
+                ps.setString(2, vm.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        usedVcpu = rs.getLong(1);
+                        usedRam = rs.getLong(2);
+                    }
+                }
+            }
+            if (!fits.test(new HostLoad(host.get(), usedVcpu, usedRam, Set.of()))) {
+                return false;
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE compute_vm SET vcpu = ?, ram_mib = ? WHERE id = ? "
+                    + "AND state = 'STOPPED'")) {
+                ps.setInt(1, vcpu);
+                ps.setLong(2, ramMib);
+                ps.setString(3, vm.id());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
     // --- VMs -------------------------------------------------------------------------------------
 
     boolean nameTaken(String tenantId, String name) {
@@ -257,22 +295,27 @@ final class ComputeStore {
     }
 
     /**
-     * Sets a VM's state unless it already has it (DELETED also stamps {@code deleted_at}), so that
-     * of two threads reporting the same change (an operation and the resync its domain event
-     * triggers) only one sees it as a change. A DELETED or FAILED VM never changes again: a late
-     * resync cannot bring it back.
+     * Changes a VM's state only if it still is {@code from} (compare-and-set): a change based on
+     * what a thread saw earlier is dropped when another change came in between, so a late resync
+     * cannot undo a newer state, and of two threads reporting the same change only one succeeds.
+     * DELETED is set from any live state ({@code from} is ignored). A DELETED or FAILED VM never
+     * changes again. DELETED also stamps {@code deleted_at}.
      *
      * @return whether the stored state changed
      */
-    boolean changeState(String id, VmState state) {
+    boolean changeState(String id, VmState from, VmState to) {
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE compute_vm SET state = ?, deleted_at = CASE WHEN ? "
-                    + "THEN ? ELSE deleted_at END WHERE id = ? AND state <> ? AND state NOT IN ('DELETED', 'FAILED')")) {
-                ps.setString(1, state.name());
-                ps.setBoolean(2, state == VmState.DELETED);
+                    + "THEN ? ELSE deleted_at END WHERE id = ? AND state <> ? AND state NOT IN ('DELETED', 'FAILED')"
+                    + (to == VmState.DELETED ? "" : " AND state = ?"))) {
+                ps.setString(1, to.name());
+                ps.setBoolean(2, to == VmState.DELETED);
                 ps.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
                 ps.setString(4, id);
-                ps.setString(5, state.name());
+                ps.setString(5, to.name());
+                if (to != VmState.DELETED) {
+                    ps.setString(6, from.name());
+                }
                 return ps.executeUpdate();
             }
         }) > 0;

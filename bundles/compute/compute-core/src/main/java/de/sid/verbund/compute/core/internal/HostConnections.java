@@ -40,7 +40,14 @@ final class HostConnections implements AutoCloseable {
     private final BiConsumer<String, String> onDomainChange;
     private final Map<String, HypervisorConnection> open = new ConcurrentHashMap<>();
     private final Map<String, Host> tracked = new ConcurrentHashMap<>();
+    private final java.util.Set<String> connecting = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler;
+    /** Resyncs run one at a time, in the order their domain events came. */
+    private final java.util.concurrent.ExecutorService resyncs = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "verbund-compute-resync");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean closed;
 
     /**
@@ -68,16 +75,35 @@ final class HostConnections implements AutoCloseable {
         }
     }
 
-    /** Runs a task on the connection thread pool (e.g. a resync). */
+    /** Runs a resync task after those submitted before it. */
     void submit(Runnable task) {
-        scheduler.execute(task);
+        if (!closed) {
+            resyncs.execute(task);
+        }
+    }
+
+    /** Tries every unconnected host again now (e.g. a provider service has just appeared). */
+    void reconnectAll() {
+        for (String hostId : tracked.keySet()) {
+            if (!open.containsKey(hostId)) {
+                scheduler.execute(() -> connect(hostId, 1));
+            }
+        }
     }
 
     private void connect(String hostId, long backoff) {
         Host host = tracked.get(hostId);
-        if (closed || host == null || open.containsKey(hostId)) {
+        if (closed || host == null || open.containsKey(hostId) || !connecting.add(hostId)) {
             return;
         }
+        try {
+            attempt(host, hostId, backoff);
+        } finally {
+            connecting.remove(hostId);
+        }
+    }
+
+    private void attempt(Host host, String hostId, long backoff) {
         try {
             ComputeProvider provider = providers.apply(host.uri()).orElseThrow(() -> new ComputeException(
                     ComputeException.Kind.CONNECTION, "no compute provider for " + host.uri(), null));
@@ -151,6 +177,7 @@ final class HostConnections implements AutoCloseable {
     public void close() {
         closed = true;
         scheduler.shutdownNow();
+        resyncs.shutdownNow();
         open.values().forEach(c -> {
             try {
                 c.close();

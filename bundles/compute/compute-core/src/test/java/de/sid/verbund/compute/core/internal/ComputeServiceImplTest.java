@@ -70,7 +70,7 @@ import org.libvirt.Connect;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ComputeServiceImplTest {
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String DEFAULT_URI = "test:///default";
 
     @TempDir
@@ -202,6 +202,50 @@ class ComputeServiceImplTest {
             assertThat(number(e, "ramMib")).isEqualTo(2048);
             assertThat(number(e, "diskGib")).isEqualTo(10);
         }
+    }
+
+    @Test
+    void aStoppedVmIsResizedWhenItFitsAndRefusedWhenRunningOrTooBig() throws Exception {
+        Host host = enabledHost("kvm-1", kvm8Uri);
+        Vm vm = compute.createVm(request("grow", tenant, 1, 1024));
+        HypervisorConnection c = connection(kvm8Uri);
+        ProblemException running = catchThrowableOfType(() -> compute.resize(vm.id(), 2, 2048), ProblemException.class);
+        assertThat(running.type()).isEqualTo(ProblemType.CONFLICT);
+        compute.stop(vm.id());
+
+        Vm resized = compute.resize(vm.id(), 4, 4096);
+        assertThat(resized.vcpu()).isEqualTo(4);
+        assertThat(resized.ramMib()).isEqualTo(4096);
+        DomainInfo d = c.domain(vm.id()).orElseThrow();
+        assertThat(d.vcpu()).isEqualTo(4);
+        assertThat(d.ramMib()).isEqualTo(4096);
+        awaitEvents(vm.id(), tuple("vm.created", "STOPPED"), tuple("vm.state-changed", "RUNNING"),
+                tuple("vm.state-changed", "STOPPED"), tuple("vm.resized", "STOPPED"));
+        assertThat(number(eventsOf(vm.id()).get(3), "ramMib")).isEqualTo(4096);
+
+        // the host has 16384 - 2048 MiB to give: growing past it is refused and changes nothing
+        ProblemException tooBig = catchThrowableOfType(() -> compute.resize(vm.id(), 4, 15_000), ProblemException.class);
+        assertThat(tooBig.type()).isEqualTo(ProblemType.CONFLICT);
+        assertThat(tooBig.getMessage()).contains(host.name());
+        assertThat(compute.vm(vm.id()).orElseThrow().ramMib()).isEqualTo(4096);
+        assertThat(c.domain(vm.id()).orElseThrow().ramMib()).isEqualTo(4096);
+    }
+
+    @Test
+    void snapshotsAreTakenListedRevertedAndDeleted() {
+        enabledHost("kvm-1", kvm8Uri);
+        Vm vm = compute.createVm(request("snap", tenant, 1, 512));
+        compute.createSnapshot(vm.id(), "before-upgrade");
+        assertThat(compute.snapshots(vm.id())).extracting(de.sid.verbund.compute.spi.Snapshot::name)
+                .containsExactly("before-upgrade");
+        ProblemException badName = catchThrowableOfType(() -> compute.createSnapshot(vm.id(), "Bad Name"), ProblemException.class);
+        assertThat(badName.type()).isEqualTo(ProblemType.BAD_REQUEST);
+        compute.stop(vm.id());
+        assertThat(compute.revertSnapshot(vm.id(), "before-upgrade").state()).isEqualTo(VmState.RUNNING);
+        compute.deleteSnapshot(vm.id(), "before-upgrade");
+        assertThat(compute.snapshots(vm.id())).isEmpty();
+        ProblemException missing = catchThrowableOfType(() -> compute.deleteSnapshot(vm.id(), "nope"), ProblemException.class);
+        assertThat(missing.type()).isEqualTo(ProblemType.BAD_REQUEST);
     }
 
     @Test

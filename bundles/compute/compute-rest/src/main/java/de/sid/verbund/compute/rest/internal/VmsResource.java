@@ -145,4 +145,55 @@ public class VmsResource {
     public Vm delete(@PathParam("id") String id) {
         return compute.delete(writable(id).id());
     }
+
+    /** A new size for a stopped VM. */
+    public record Resize(Integer vcpu, Long ramMib) {
+    }
+
+    /** A snapshot to take. */
+    public record NewSnapshot(String name) {
+    }
+
+    @POST
+    @Path("/{id}/resize")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Vm resize(@PathParam("id") String id, Resize body) {
+        Vm vm = writable(id);
+        if (body == null || body.vcpu() == null || body.ramMib() == null) {
+            throw ProblemException.badRequest("request body required: {vcpu, ramMib}");
+        }
+        return compute.resize(vm.id(), body.vcpu(), body.ramMib());
+    }
+
+    @GET
+    @Path("/{id}/snapshots")
+    public java.util.List<de.sid.verbund.compute.spi.Snapshot> snapshots(@PathParam("id") String id) {
+        return compute.snapshots(visible(id).id());
+    }
+
+    @POST
+    @Path("/{id}/snapshots")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response createSnapshot(@PathParam("id") String id, NewSnapshot body) {
+        Vm vm = writable(id);
+        if (body == null) {
+            throw ProblemException.badRequest("request body required: {name}");
+        }
+        var snap = compute.createSnapshot(vm.id(), body.name());
+        return Response.status(Response.Status.CREATED)
+                .header("Location", RestApplication.BASE + "/vms/" + vm.id() + "/snapshots/" + snap.name()).entity(snap).build();
+    }
+
+    @POST
+    @Path("/{id}/snapshots/{name}/revert")
+    public Vm revertSnapshot(@PathParam("id") String id, @PathParam("name") String name) {
+        return compute.revertSnapshot(writable(id).id(), name);
+    }
+
+    @DELETE
+    @Path("/{id}/snapshots/{name}")
+    public Response deleteSnapshot(@PathParam("id") String id, @PathParam("name") String name) {
+        compute.deleteSnapshot(writable(id).id(), name);
+        return Response.noContent().build();
+    }
 }
