@@ -472,14 +472,20 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         }
     }
 
-    /** Brings one VM's stored state in line with its domain; unknown domains are ignored here. */
+    /**
+     * Brings one VM's stored state in line with its domain; unknown domains are ignored here. What
+     * it finds is applied only if the VM's state did not change since it was read (its state
+     * version), so a resync that ran late never undoes a newer change.
+     */
     void resyncVm(String hostId, String uuid) {
-        Optional<Vm> stored = store.vm(uuid);
-        if (stored.isEmpty() || !stored.get().hostId().equals(hostId) || stored.get().state() == VmState.PROVISIONING) {
+        Optional<ComputeStore.Versioned> seen = store.versioned(uuid);
+        if (seen.isEmpty()) {
             return;
         }
-        Vm vm = stored.get();
-        if (vm.state() == VmState.DELETED || vm.state() == VmState.FAILED) {
+        Vm vm = seen.get().vm();
+        long version = seen.get().version();
+        if (!vm.hostId().equals(hostId) || vm.state() == VmState.PROVISIONING || vm.state() == VmState.DELETED
+                || vm.state() == VmState.FAILED) {
             return;
         }
         Host host = store.host(hostId).orElseThrow();
@@ -490,21 +496,33 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             LOG.debug("resync of {} skipped: {}", uuid, e.getMessage());
             return;
         }
+        VmState actual;
         if (d.isEmpty()) {
-            LOG.warn("VM {} ({}) was undefined outside Verbund on host {}", vm.name(), uuid, host.name());
-            changeState(vm, VmState.DELETED);
+            actual = VmState.DELETED;
+        } else {
+            actual = switch (d.get().state()) {
+                case RUNNING -> VmState.RUNNING;
+                case PAUSED -> VmState.PAUSED;
+                case SHUTOFF, CRASHED -> VmState.STOPPED;
+                // a transient state (shutting down, blocked): the next lifecycle event or sync settles it
+                case OTHER -> vm.state();
+            };
+        }
+        if (actual == vm.state()) {
             return;
         }
-        VmState actual = switch (d.get().state()) {
-            case RUNNING -> VmState.RUNNING;
-            case PAUSED -> VmState.PAUSED;
-            case SHUTOFF, CRASHED -> VmState.STOPPED;
-            // a transient state (shutting down, blocked): the next lifecycle event or sync settles it
-            case OTHER -> vm.state();
-        };
-        if (actual != vm.state()) {
-            LOG.info("VM {} is {} on host {} (was {} in Verbund)", vm.name(), actual, host.name(), vm.state());
-            changeState(vm, actual);
+        Vm now = new Vm(vm.id(), vm.name(), vm.tenantId(), vm.offeringId(), vm.hostId(), actual, vm.vcpu(), vm.ramMib(),
+                vm.diskGib(), vm.antiAffinityGroup(), vm.createdAt());
+        synchronized (stripe(vm.id())) {
+            if (store.changeStateAt(vm.id(), version, actual)) {
+                if (actual == VmState.DELETED) {
+                    LOG.warn("VM {} ({}) was undefined outside Verbund on host {}", vm.name(), uuid, host.name());
+                    publish("vm.deleted", now);
+                } else {
+                    LOG.info("VM {} is {} on host {} (was {} in Verbund)", vm.name(), actual, host.name(), vm.state());
+                    publish("vm.state-changed", now);
+                }
+            }
         }
     }
 

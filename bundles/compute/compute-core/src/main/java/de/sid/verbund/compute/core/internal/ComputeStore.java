@@ -282,8 +282,8 @@ final class ComputeStore {
     /** Sets a VM's state; DELETED also stamps {@code deleted_at}. @return the VM as stored now */
     Vm setState(String id, VmState state) {
         db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE compute_vm SET state = ?, deleted_at = CASE WHEN ? "
-                    + "THEN ? ELSE deleted_at END WHERE id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE compute_vm SET state = ?, state_version = state_version + 1, "
+                    + "deleted_at = CASE WHEN ? THEN ? ELSE deleted_at END WHERE id = ?")) {
                 ps.setString(1, state.name());
                 ps.setBoolean(2, state == VmState.DELETED);
                 ps.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
@@ -305,9 +305,9 @@ final class ComputeStore {
      */
     boolean changeState(String id, VmState from, VmState to) {
         return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE compute_vm SET state = ?, deleted_at = CASE WHEN ? "
-                    + "THEN ? ELSE deleted_at END WHERE id = ? AND state <> ? AND state NOT IN ('DELETED', 'FAILED')"
-                    + (to == VmState.DELETED ? "" : " AND state = ?"))) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE compute_vm SET state = ?, state_version = state_version + 1, "
+                    + "deleted_at = CASE WHEN ? THEN ? ELSE deleted_at END WHERE id = ? AND state <> ? "
+                    + "AND state NOT IN ('DELETED', 'FAILED')" + (to == VmState.DELETED ? "" : " AND state = ?"))) {
                 ps.setString(1, to.name());
                 ps.setBoolean(2, to == VmState.DELETED);
                 ps.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
@@ -321,10 +321,47 @@ final class ComputeStore {
         }) > 0;
     }
 
+    /** A VM with the version of its state, for changes that must not act on a stale view. */
+    record Versioned(Vm vm, long version) {
+    }
+
+    Optional<Versioned> versioned(String id) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + VM_COLUMNS + ", state_version FROM compute_vm WHERE id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new Versioned(vm(rs), rs.getLong("state_version"))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * Changes a VM's state only if no change happened since {@code version} was read.
+     *
+     * @return whether it changed
+     */
+    boolean changeStateAt(String id, long version, VmState to) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE compute_vm SET state = ?, state_version = state_version + 1, "
+                    + "deleted_at = CASE WHEN ? THEN ? ELSE deleted_at END WHERE id = ? AND state_version = ? AND state <> ? "
+                    + "AND state NOT IN ('DELETED', 'FAILED')")) {
+                ps.setString(1, to.name());
+                ps.setBoolean(2, to == VmState.DELETED);
+                ps.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
+                ps.setString(4, id);
+                ps.setLong(5, version);
+                ps.setString(6, to.name());
+                return ps.executeUpdate();
+            }
+        }) > 0;
+    }
+
     /** Marks every live VM of a host UNKNOWN (the host is unreachable). */
     int markUnknown(String hostId) {
         return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE compute_vm SET state = 'UNKNOWN' WHERE host_id = ? "
+            try (PreparedStatement ps = c.prepareStatement("UPDATE compute_vm SET state = 'UNKNOWN', "
+                    + "state_version = state_version + 1 WHERE host_id = ? "
                     + "AND state IN ('RUNNING', 'PAUSED', 'STOPPED')")) {
                 ps.setString(1, hostId);
                 return ps.executeUpdate();
