@@ -10,6 +10,6 @@ public class CoreApi implements OpenApiFragment {
 
     @Override
     public String json() {
-        return OpenApiResource.resource(RESOURCE);
+        return OpenApiFragment.read(CoreApi.class, RESOURCE);
     }
 }

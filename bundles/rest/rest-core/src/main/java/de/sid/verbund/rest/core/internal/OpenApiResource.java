@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.sid.verbund.core.rest.OpenApiFragment;
 import de.sid.verbund.core.rest.RestApplication;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -81,13 +79,6 @@ public class OpenApiResource {
     }
 
     static String resource(String name) {
-        try (InputStream in = OpenApiResource.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing " + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return OpenApiFragment.read(OpenApiResource.class, name);
     }
 }
