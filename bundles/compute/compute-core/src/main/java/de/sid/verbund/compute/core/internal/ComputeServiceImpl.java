@@ -69,16 +69,26 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             @Override
             public void connected(Host host, HypervisorConnection connection) {
                 HostCapacity cap = connection.capacity();
+                boolean wasDown = store.host(host.id()).map(h -> h.state() == HostState.DOWN && h.cpuCores() > 0)
+                        .orElse(false);
                 store.updateHostStatus(host.id(), cap.cpuCores(), cap.ramMib(), true);
+                if (wasDown) {
+                    publishHost("host.up", host, "connected again");
+                }
                 ComputeServiceImpl.this.connections.submit(() -> resync(host.id()));
             }
 
             @Override
             public void lost(Host host, String reason) {
+                boolean wasUp = store.host(host.id()).map(h -> h.state() != HostState.DOWN).orElse(false);
                 store.updateHostStatus(host.id(), 0, 0, false);
                 int n = store.markUnknown(host.id());
                 if (n > 0) {
                     LOG.warn("host {} unreachable ({}): {} VM(s) now UNKNOWN", host.name(), reason, n);
+                }
+                if (wasUp) {
+                    // once per outage, not per reconnect attempt; the alarms area will turn it into an alarm
+                    publishHost("host.down", host, reason);
                 }
             }
         }, (hostId, uuid) -> ComputeServiceImpl.this.connections.submit(() -> resyncVm(hostId, uuid)),
@@ -549,6 +559,19 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
     }
 
     // --- events ----------------------------------------------------------------------------------
+
+    private void publishHost(String type, Host host, String reason) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("hostId", host.id());
+        p.put("name", host.name());
+        p.put("site", host.site());
+        p.put("reason", reason);
+        try {
+            bus.publish(TOPIC, DomainEvent.of(type, null, p));
+        } catch (RuntimeException e) {
+            LOG.error("could not publish {} for host {}: {}", type, host.name(), e.getMessage());
+        }
+    }
 
     private void publish(String type, Vm vm) {
         Map<String, Object> p = new LinkedHashMap<>();

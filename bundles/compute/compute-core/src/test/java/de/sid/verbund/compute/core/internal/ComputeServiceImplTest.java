@@ -87,6 +87,7 @@ class ComputeServiceImplTest {
     private ComputeServiceImpl compute;
     private Subscription subscription;
     private final List<DomainEvent> events = new CopyOnWriteArrayList<>();
+    private final List<DomainEvent> hostEvents = new CopyOnWriteArrayList<>();
     /** The real connections the service was handed, by URI, in order. */
     private final Map<String, List<HypervisorConnection>> opened = new ConcurrentHashMap<>();
     /** Runs on the service's connection right before it defines a domain (null: nothing). */
@@ -122,6 +123,8 @@ class ComputeServiceImplTest {
         subscription = bus.subscribe(ComputeServiceImpl.TOPIC, "compute-test-" + UUID.randomUUID(), e -> {
             if (tenant.equals(e.tenantId()) || otherTenant.equals(e.tenantId())) {
                 events.add(e);
+            } else if (e.type().startsWith("host.")) {
+                hostEvents.add(e);
             }
         });
         db = new JdbcDatabase(JdbcDatabase.embeddedH2Url(dir), "verbund", "", 8, 10_000);
@@ -487,6 +490,10 @@ class ComputeServiceImplTest {
                 .extracting(e -> e.payload().get("vmId"), DomainEvent::type, e -> e.payload().get("state"))
                 .contains(tuple(running.id(), "vm.state-changed", "STOPPED"),
                         tuple(stopped.id(), "vm.state-changed", "STOPPED")));
+        // the outage was announced once, and the return too
+        await().atMost(WAIT).untilAsserted(() -> assertThat(hostEvents)
+                .filteredOn(e -> host.id().equals(e.payload().get("hostId")))
+                .extracting(DomainEvent::type).containsExactly("host.down", "host.up"));
         // and the host is usable again through the new connection
         assertThat(compute.start(running.id()).state()).isEqualTo(VmState.RUNNING);
         assertThat(defaultHost.domain(running.id()).orElseThrow().state()).isEqualTo(DomainState.RUNNING);
