@@ -55,6 +55,13 @@ public class ComputeIT extends VerbundTestSupport {
         for (JsonNode h : hosts) {
             assertTrue(h.toString(), h.path("cpuCores").asInt() > 0 && h.path("ramMib").asLong() > 0);
         }
+        String hostId = hosts.get(0).path("id").asText();
+        Reply unmanaged = get("/api/hosts/" + hostId + "/unmanaged", ADMIN);
+        assertEquals(unmanaged.body(), 200, unmanaged.status());
+        assertTrue(unmanaged.json().isArray());
+        assertEquals(403, get("/api/hosts/" + hostId + "/unmanaged", basic("clerk", "clerk")).status());
+        assertEquals(404, post("/api/hosts/" + hostId + "/unmanaged/" + UUID.randomUUID() + "/adopt", ADMIN,
+                "{\"tenantId\":\"" + UUID.randomUUID() + "\",\"name\":\"x\"}").status());
         String out = get("/api/hosts", basic("operator", "operator")).body();
         assertTrue(out.contains("demo-small"));
         assertEquals(403, get("/api/hosts", basic("clerk", "clerk")).status());

@@ -20,6 +20,24 @@ public interface ComputeService {
     /** Puts a host into MAINTENANCE (no new VMs) or back to ENABLED. */
     Host setMaintenance(String hostId, boolean maintenance);
 
+    /**
+     * Domains on a host that Verbund does not manage (defined outside it).
+     *
+     * @throws de.sid.verbund.core.ProblemException NOT_FOUND, UNAVAILABLE when the host is not connected
+     */
+    List<de.sid.verbund.compute.spi.DomainInfo> unmanagedDomains(String hostId);
+
+    /**
+     * Takes an unmanaged domain under Verbund's management as a VM of an authority (its id stays
+     * the domain UUID; its disk size is recorded as 0 GiB, unknown). Its vCPUs and RAM must fit
+     * the host's free capacity; publishes {@code vm.created} with the domain's current state.
+     *
+     * @param name the VM name, or {@code null} for the domain's name
+     * @throws de.sid.verbund.core.ProblemException NOT_FOUND for no such domain, CONFLICT when
+     *         already managed or it does not fit
+     */
+    Vm adoptDomain(String hostId, String domainUuid, String tenantId, String name);
+
     /** Where a VM of this size would go now, and why not elsewhere. Changes nothing. */
     PlacementDecision dryRun(PlacementRequest request);
 

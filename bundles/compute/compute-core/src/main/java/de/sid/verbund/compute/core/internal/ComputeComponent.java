@@ -126,6 +126,16 @@ public class ComputeComponent implements ComputeService, HealthIndicator, MultiC
     }
 
     @Override
+    public List<de.sid.verbund.compute.spi.DomainInfo> unmanagedDomains(String hostId) {
+        return compute.unmanagedDomains(hostId);
+    }
+
+    @Override
+    public Vm adoptDomain(String hostId, String domainUuid, String tenantId, String name) {
+        return metrics.timed("adopt", () -> compute.adoptDomain(hostId, domainUuid, tenantId, name));
+    }
+
+    @Override
     public PlacementDecision dryRun(PlacementRequest request) {
         return compute.dryRun(request);
     }

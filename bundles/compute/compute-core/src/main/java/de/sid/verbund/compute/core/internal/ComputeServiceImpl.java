@@ -182,6 +182,72 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         return store.host(id).orElseThrow(() -> ProblemException.notFound("no host " + hostId));
     }
 
+    @Override
+    public List<DomainInfo> unmanagedDomains(String hostId) {
+        Host host = host(hostId).orElseThrow(() -> ProblemException.notFound("no host " + hostId));
+        List<DomainInfo> all;
+        try {
+            all = connections.require(host.id(), host.name()).domains();
+        } catch (ComputeException e) {
+            throw problem(e, host);
+        }
+        return all.stream().filter(d -> store.vm(d.uuid()).isEmpty()).toList();
+    }
+
+    @Override
+    public Vm adoptDomain(String hostId, String domainUuid, String tenantId, String name) {
+        Host host = host(hostId).orElseThrow(() -> ProblemException.notFound("no host " + hostId));
+        String uuid = Ids.parse(domainUuid).toString();
+        String tenant = Ids.parse(tenantId).toString();
+        Optional<Vm> known = store.vm(uuid);
+        if (known.isPresent()) {
+            throw ProblemException.conflict("domain " + uuid + " is already managed as VM " + known.get().name()
+                    + " (" + known.get().state() + ")");
+        }
+        DomainInfo d;
+        try {
+            d = connections.require(host.id(), host.name()).domain(uuid)
+                    .orElseThrow(() -> ProblemException.notFound("host " + host.name() + " has no domain " + uuid));
+        } catch (ComputeException e) {
+            throw problem(e, host);
+        }
+        String vmName = name != null ? name : d.name().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        if (!NAME.matcher(vmName).matches()) {
+            throw ProblemException.badRequest("name must be 1-63 characters of a-z, 0-9 and '-' (the domain's name '"
+                    + d.name() + "' is not; give one)");
+        }
+        if (store.nameTaken(tenant, vmName)) {
+            throw ProblemException.conflict("the authority already has a VM named '" + vmName + "'");
+        }
+        VmState state = switch (d.state()) {
+            case RUNNING -> VmState.RUNNING;
+            case PAUSED -> VmState.PAUSED;
+            case SHUTOFF, CRASHED -> VmState.STOPPED;
+            case OTHER -> VmState.UNKNOWN;
+        };
+        Vm vm = new Vm(uuid, vmName, tenant, null, host.id(), state, d.vcpu(), d.ramMib(), 0, null,
+                Instant.now().truncatedTo(ChronoUnit.MICROS));
+        PlacementRequest pr = new PlacementRequest(Math.max(1, d.vcpu()), Math.max(1, d.ramMib()), 1, null, null, null);
+        boolean reserved;
+        try {
+            reserved = store.reserve(vm, load -> Placement.place(pr, List.of(load)).placed());
+        } catch (PersistenceException e) {
+            if (e.isUniqueViolation()) {
+                throw ProblemException.conflict("domain " + uuid + " was adopted meanwhile");
+            }
+            throw e;
+        }
+        if (!reserved) {
+            throw ProblemException.conflict("domain " + d.name() + " (" + d.vcpu() + " vCPU, " + d.ramMib()
+                    + " MiB) does not fit the free capacity of " + host.name() + ": "
+                    + Placement.place(pr, store.loads().stream().filter(l -> l.host().id().equals(host.id())).toList()).explain());
+        }
+        synchronized (stripe(uuid)) {
+            publish("vm.created", vm);
+        }
+        return vm;
+    }
+
     // --- placement -------------------------------------------------------------------------------
 
     @Override

@@ -235,6 +235,45 @@ class ComputeServiceImplTest {
     }
 
     @Test
+    void unmanagedDomainsAreListedAndCanBeAdoptedIfTheyFit() {
+        Host host = enabledHost("kvm-1", kvm8Uri);
+        Vm managed = compute.createVm(request("managed", tenant, 1, 512));
+        String legacy = UUID.randomUUID().toString();
+        connection(kvm8Uri).define(new de.sid.verbund.compute.spi.DomainSpec(legacy, "Legacy_DB", 2, 2048, 1, null,
+                "default-pool", "default"));
+
+        assertThat(compute.unmanagedDomains(host.id())).extracting(DomainInfo::uuid).contains(legacy)
+                .doesNotContain(managed.id());
+        ProblemException badName = catchThrowableOfType(() -> compute.adoptDomain(host.id(), legacy, tenant, "Bad Name"),
+                ProblemException.class);
+        assertThat(badName.type()).isEqualTo(ProblemType.BAD_REQUEST);
+
+        Vm adopted = compute.adoptDomain(host.id(), legacy, tenant, null);
+        assertThat(adopted.id()).isEqualTo(legacy);
+        assertThat(adopted.name()).isEqualTo("legacy-db");
+        assertThat(adopted.state()).isEqualTo(VmState.STOPPED);
+        assertThat(adopted.vcpu()).isEqualTo(2);
+        assertThat(load(host.id()).ramMib()).isEqualTo(512 + 2048);
+        awaitEvents(legacy, tuple("vm.created", "STOPPED"));
+        assertThat(compute.unmanagedDomains(host.id())).extracting(DomainInfo::uuid).doesNotContain(legacy);
+        assertThat(compute.start(legacy).state()).isEqualTo(VmState.RUNNING);
+
+        ProblemException again = catchThrowableOfType(() -> compute.adoptDomain(host.id(), legacy, tenant, null),
+                ProblemException.class);
+        assertThat(again.type()).isEqualTo(ProblemType.CONFLICT);
+        ProblemException missing = catchThrowableOfType(
+                () -> compute.adoptDomain(host.id(), UUID.randomUUID().toString(), tenant, "x"), ProblemException.class);
+        assertThat(missing.type()).isEqualTo(ProblemType.NOT_FOUND);
+        String huge = UUID.randomUUID().toString();
+        connection(kvm8Uri).define(new de.sid.verbund.compute.spi.DomainSpec(huge, "huge", 2, 15_000, 1, null,
+                "default-pool", "default"));
+        ProblemException tooBig = catchThrowableOfType(() -> compute.adoptDomain(host.id(), huge, tenant, null),
+                ProblemException.class);
+        assertThat(tooBig.type()).isEqualTo(ProblemType.CONFLICT);
+        assertThat(tooBig.getMessage()).contains("does not fit");
+    }
+
+    @Test
     void snapshotsAreTakenListedRevertedAndDeleted() {
         enabledHost("kvm-1", kvm8Uri);
         Vm vm = compute.createVm(request("snap", tenant, 1, 512));

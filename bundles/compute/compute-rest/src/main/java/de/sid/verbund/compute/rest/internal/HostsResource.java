@@ -69,6 +69,30 @@ public class HostsResource {
                 .entity(h).build();
     }
 
+    /** Whose VM an adopted domain becomes. */
+    public record Adopt(String tenantId, String name) {
+    }
+
+    @GET
+    @Path("/{id}/unmanaged")
+    public List<de.sid.verbund.compute.spi.DomainInfo> unmanaged(@PathParam("id") String id) {
+        access.check(READ, "host " + id);
+        return compute.unmanagedDomains(id);
+    }
+
+    @POST
+    @Path("/{id}/unmanaged/{uuid}/adopt")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response adopt(@PathParam("id") String id, @PathParam("uuid") String uuid, Adopt body) {
+        access.check(WRITE, "host " + id);
+        if (body == null || body.tenantId() == null) {
+            throw ProblemException.badRequest("request body required: {tenantId, name}");
+        }
+        var vm = compute.adoptDomain(id, uuid, body.tenantId(), body.name());
+        return Response.status(Response.Status.CREATED).header("Location", RestApplication.BASE + "/vms/" + vm.id())
+                .entity(vm).build();
+    }
+
     @POST
     @Path("/{id}/maintenance")
     @Consumes(MediaType.APPLICATION_JSON)
