@@ -59,6 +59,16 @@ final class ArtemisEventBus implements EventBus, AutoCloseable {
     private ClientSessionFactory factory;
     private ClientSession producerSession;
     private ClientProducer producer;
+    /**
+     * Extra sending sessions: a durable send blocks until the broker has stored the message, so
+     * with one session all publishers queue behind each other's journal syncs; with several the
+     * broker syncs their messages together. A thread always uses the same session, so one
+     * thread's messages keep their order.
+     */
+    private static final int SENDERS = 4;
+    private final ClientSession[] senderSessions = new ClientSession[SENDERS];
+    private final ClientProducer[] senders = new ClientProducer[SENDERS];
+    private final Object[] senderLocks = {new Object(), new Object(), new Object(), new Object()};
 
     ArtemisEventBus(ServerLocator locator, String user, String password, int maxDeliveries) {
         this.locator = locator;
@@ -80,6 +90,10 @@ final class ArtemisEventBus implements EventBus, AutoCloseable {
             factory = locator.createSessionFactory();
             producerSession = factory.createSession(user, password, false, true, true, false, 0);
             producer = producerSession.createProducer();
+            for (int i = 0; i < SENDERS; i++) {
+                senderSessions[i] = factory.createSession(user, password, false, true, true, false, 0);
+                senders[i] = senderSessions[i].createProducer();
+            }
             ensureQueue(EventBus.DEAD_LETTER_QUEUE, EventBus.DEAD_LETTER_QUEUE, RoutingType.ANYCAST);
             return null;
         });
@@ -109,7 +123,16 @@ final class ArtemisEventBus implements EventBus, AutoCloseable {
                 } else {
                     ensureQueue(address, address, RoutingType.ANYCAST);
                 }
-                ClientMessage m = producerSession.createMessage(Message.TEXT_TYPE, true);
+            } catch (ActiveMQException e) {
+                throw new MessagingException("broker did not accept event " + event.eventId() + " (" + event.type()
+                        + ") for " + describe(address, routing) + ": " + e.getMessage(), e);
+            }
+        }
+        int slot = (int) Math.floorMod(Thread.currentThread().getId(), (long) SENDERS);
+        synchronized (senderLocks[slot]) {
+            checkOpen();
+            try {
+                ClientMessage m = senderSessions[slot].createMessage(Message.TEXT_TYPE, true);
                 TextMessageUtil.writeBodyText(m.getBodyBuffer(), SimpleString.of(json));
                 m.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(event.eventId().toString()));
                 m.putStringProperty(PROP_EVENT_TYPE, event.type());
@@ -117,7 +140,7 @@ final class ArtemisEventBus implements EventBus, AutoCloseable {
                     m.putStringProperty(PROP_TENANT, event.tenantId());
                 }
                 m.setRoutingType(routing);
-                producer.send(SimpleString.of(address), m);
+                senders[slot].send(SimpleString.of(address), m);
             } catch (ActiveMQException e) {
                 throw new MessagingException("broker did not accept event " + event.eventId() + " (" + event.type()
                         + ") for " + describe(address, routing) + ": " + e.getMessage(), e);
@@ -276,6 +299,13 @@ final class ArtemisEventBus implements EventBus, AutoCloseable {
         synchronized (producerLock) {
             try {
                 EmbeddedBroker.withArtemisClassLoader(() -> {
+                    for (int i = 0; i < SENDERS; i++) {
+                        synchronized (senderLocks[i]) {
+                            if (senderSessions[i] != null) {
+                                senderSessions[i].close();
+                            }
+                        }
+                    }
                     if (producerSession != null) {
                         producerSession.close();
                     }
