@@ -124,7 +124,8 @@ class DistributionRestartIT {
         JsonNode[] last = new JsonNode[1];
         await().atMost(120, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
             last[0] = get("/api/health");
-            return "UP".equals(last[0].path("status").asText());
+            // UP with the component details: the admin's credentials were checked
+            return "UP".equals(last[0].path("status").asText()) && last[0].path("components").has("database");
         });
         return last[0];
     }

@@ -4,6 +4,9 @@ import de.sid.verbund.core.Ids;
 import de.sid.verbund.core.Page;
 import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
+import de.sid.verbund.core.health.Health;
+import de.sid.verbund.core.health.HealthIndicator;
+import de.sid.verbund.core.health.HealthStatus;
 import de.sid.verbund.persistence.Database;
 import de.sid.verbund.persistence.PersistenceException;
 import de.sid.verbund.security.AccessControl;
@@ -46,10 +49,11 @@ import org.slf4j.LoggerFactory;
  * {@link UserService}, {@link AuditLog} and the {@link RequestAuthenticator} the REST filter
  * uses. Applies the {@code security} schema and seeds the demo users on first start.
  */
-@Component(service = {AccessControl.class, UserService.class, AuditLog.class, RequestAuthenticator.class},
+@Component(service = {AccessControl.class, UserService.class, AuditLog.class, RequestAuthenticator.class,
+        HealthIndicator.class},
         configurationPid = SecurityConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = SecurityConfig.class)
-public class ShiroSecurity implements AccessControl, UserService, AuditLog, RequestAuthenticator {
+public class ShiroSecurity implements AccessControl, UserService, AuditLog, RequestAuthenticator, HealthIndicator {
     private static final Logger LOG = LoggerFactory.getLogger(ShiroSecurity.class);
 
     static final String LOGIN_FAILED = "wrong user name or password, or the account is locked for a while "
@@ -195,6 +199,22 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
                 }
             }
         }
+    }
+
+    // --- HealthIndicator ---------------------------------------------------------------------
+
+    @Override
+    public String name() {
+        return "security";
+    }
+
+    /** UP once the user store (schema, demo users) is ready; until then logins answer 503. */
+    @Override
+    public Health check() {
+        String why = notReady;
+        return why == null ? Health.up(java.util.Map.of("userStore", "ready"))
+                : new Health(HealthStatus.DOWN, java.util.Map.of("userStore", "starting".equals(why) ? "starting"
+                        : "not ready: the user database is unavailable"));
     }
 
     // --- RequestAuthenticator ----------------------------------------------------------------

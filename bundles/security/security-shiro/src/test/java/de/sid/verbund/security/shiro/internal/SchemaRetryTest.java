@@ -64,9 +64,11 @@ class SchemaRetryTest {
                 assertThatThrownBy(() -> security.authenticate(ShiroSecurityTest.basic("admin", "admin")))
                         .isInstanceOfSatisfying(ProblemException.class,
                                 e -> assertThat(e.type()).isEqualTo(ProblemType.UNAVAILABLE));
+                assertThat(security.check().status()).isEqualTo(de.sid.verbund.core.health.HealthStatus.DOWN);
                 down.set(false);
                 Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
                         .until(() -> security.authenticate(ShiroSecurityTest.basic("admin", "admin")).isAuthenticated());
+                assertThat(security.check().status()).isEqualTo(de.sid.verbund.core.health.HealthStatus.UP);
             } finally {
                 security.deactivate();
             }
