@@ -29,6 +29,11 @@ public final class JdbcDatabase implements Database, AutoCloseable {
     private final String product;
     private final String displayUrl;
     private final ThreadLocal<Connection> current = new ThreadLocal<>();
+    /**
+     * Areas migrate one at a time: H2 runs DDL outside transactions, and two areas' migrations at
+     * once made one fail on H2's system-table lock, leaving a failed entry in its history.
+     */
+    private final Object migrationLock = new Object();
 
     /**
      * @param url JDBC URL ({@code jdbc:h2:…} or {@code jdbc:postgresql:…})
@@ -68,7 +73,7 @@ public final class JdbcDatabase implements Database, AutoCloseable {
     /** The default embedded database: an H2 file under the given directory, in PostgreSQL mode. */
     public static String embeddedH2Url(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.resolve("verbund").resolve("verbund").toAbsolutePath()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000";
     }
 
     @Override
@@ -135,6 +140,12 @@ public final class JdbcDatabase implements Database, AutoCloseable {
         if (area == null || !AREA.matcher(area).matches()) {
             throw new IllegalArgumentException("area must be lower-case letters, digits, _: " + area);
         }
+        synchronized (migrationLock) {
+            migrateLocked(area, loader);
+        }
+    }
+
+    private void migrateLocked(String area, ClassLoader loader) {
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         // Flyway loads its plugins (database support) through the context class loader
         Thread.currentThread().setContextClassLoader(JdbcDatabase.class.getClassLoader());
