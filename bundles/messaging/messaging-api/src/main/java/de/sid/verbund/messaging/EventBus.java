@@ -27,6 +27,16 @@ public interface EventBus {
     void publish(String topic, DomainEvent event);
 
     /**
+     * Publishes several events to a topic in one broker transaction: all of them or none, in
+     * list order, with one journal sync for the lot (the outbox relay's batches).
+     *
+     * @param topic dotted topic name
+     * @param events the events, in order; an empty list does nothing
+     * @throws MessagingException when the broker did not accept them (none was published)
+     */
+    void publish(String topic, java.util.List<DomainEvent> events);
+
+    /**
      * Sends an event (typically a command) to a point-to-point queue: exactly one consumer of
      * the queue gets it.
      *

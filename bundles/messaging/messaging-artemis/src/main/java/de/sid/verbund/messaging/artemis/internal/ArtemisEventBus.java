@@ -5,8 +5,10 @@ import de.sid.verbund.messaging.EventBus;
 import de.sid.verbund.messaging.EventHandler;
 import de.sid.verbund.messaging.MessagingException;
 import de.sid.verbund.messaging.Subscription;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,6 +71,10 @@ final class ArtemisEventBus implements EventBus, AutoCloseable {
     private final ClientSession[] senderSessions = new ClientSession[SENDERS];
     private final ClientProducer[] senders = new ClientProducer[SENDERS];
     private final Object[] senderLocks = {new Object(), new Object(), new Object(), new Object()};
+    /** A transacted session for {@link #publish(String, List)}: one commit (one journal sync) per batch. */
+    private ClientSession batchSession;
+    private ClientProducer batchProducer;
+    private final Object batchLock = new Object();
 
     ArtemisEventBus(ServerLocator locator, String user, String password, int maxDeliveries) {
         this.locator = locator;
@@ -94,6 +100,8 @@ final class ArtemisEventBus implements EventBus, AutoCloseable {
                 senderSessions[i] = factory.createSession(user, password, false, true, true, false, 0);
                 senders[i] = senderSessions[i].createProducer();
             }
+            batchSession = factory.createSession(user, password, false, false, true, false, 0);
+            batchProducer = batchSession.createProducer();
             ensureQueue(EventBus.DEAD_LETTER_QUEUE, EventBus.DEAD_LETTER_QUEUE, RoutingType.ANYCAST);
             return null;
         });
@@ -109,12 +117,61 @@ final class ArtemisEventBus implements EventBus, AutoCloseable {
         produce(queue, RoutingType.ANYCAST, event);
     }
 
+    @Override
+    public void publish(String topic, List<DomainEvent> events) {
+        checkName(topic, "topic");
+        if (events == null || events.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException("events must not be null");
+        }
+        if (events.isEmpty()) {
+            return;
+        }
+        List<String> bodies = new ArrayList<>(events.size());
+        for (DomainEvent e : events) {
+            bodies.add(codec.encode(e));
+        }
+        ensure(topic, RoutingType.MULTICAST, events.get(0));
+        synchronized (batchLock) {
+            checkOpen();
+            try {
+                for (int i = 0; i < events.size(); i++) {
+                    batchProducer.send(SimpleString.of(topic), message(batchSession, events.get(i), bodies.get(i),
+                            RoutingType.MULTICAST));
+                }
+                batchSession.commit();
+            } catch (ActiveMQException e) {
+                try {
+                    batchSession.rollback();
+                } catch (ActiveMQException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw new MessagingException("broker did not accept " + events.size() + " events (first "
+                        + events.get(0).eventId() + ") for topic " + topic + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     private void produce(String address, RoutingType routing, DomainEvent event) {
         checkName(address, routing == RoutingType.MULTICAST ? "topic" : "queue");
         if (event == null) {
             throw new IllegalArgumentException("event must not be null");
         }
         String json = codec.encode(event);
+        ensure(address, routing, event);
+        int slot = (int) Math.floorMod(Thread.currentThread().getId(), (long) SENDERS);
+        synchronized (senderLocks[slot]) {
+            checkOpen();
+            try {
+                senders[slot].send(SimpleString.of(address), message(senderSessions[slot], event, json, routing));
+            } catch (ActiveMQException e) {
+                throw new MessagingException("broker did not accept event " + event.eventId() + " (" + event.type()
+                        + ") for " + describe(address, routing) + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Creates the address (topic) or queue on first use. */
+    private void ensure(String address, RoutingType routing, DomainEvent event) {
         synchronized (producerLock) {
             checkOpen();
             try {
@@ -128,24 +185,19 @@ final class ArtemisEventBus implements EventBus, AutoCloseable {
                         + ") for " + describe(address, routing) + ": " + e.getMessage(), e);
             }
         }
-        int slot = (int) Math.floorMod(Thread.currentThread().getId(), (long) SENDERS);
-        synchronized (senderLocks[slot]) {
-            checkOpen();
-            try {
-                ClientMessage m = senderSessions[slot].createMessage(Message.TEXT_TYPE, true);
-                TextMessageUtil.writeBodyText(m.getBodyBuffer(), SimpleString.of(json));
-                m.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(event.eventId().toString()));
-                m.putStringProperty(PROP_EVENT_TYPE, event.type());
-                if (event.tenantId() != null) {
-                    m.putStringProperty(PROP_TENANT, event.tenantId());
-                }
-                m.setRoutingType(routing);
-                senders[slot].send(SimpleString.of(address), m);
-            } catch (ActiveMQException e) {
-                throw new MessagingException("broker did not accept event " + event.eventId() + " (" + event.type()
-                        + ") for " + describe(address, routing) + ": " + e.getMessage(), e);
-            }
+    }
+
+    /** A durable text message of the event; its id is the broker's duplicate-detection id. */
+    private static ClientMessage message(ClientSession session, DomainEvent event, String json, RoutingType routing) {
+        ClientMessage m = session.createMessage(Message.TEXT_TYPE, true);
+        TextMessageUtil.writeBodyText(m.getBodyBuffer(), SimpleString.of(json));
+        m.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(event.eventId().toString()));
+        m.putStringProperty(PROP_EVENT_TYPE, event.type());
+        if (event.tenantId() != null) {
+            m.putStringProperty(PROP_TENANT, event.tenantId());
         }
+        m.setRoutingType(routing);
+        return m;
     }
 
     @Override
@@ -304,6 +356,11 @@ final class ArtemisEventBus implements EventBus, AutoCloseable {
                             if (senderSessions[i] != null) {
                                 senderSessions[i].close();
                             }
+                        }
+                    }
+                    synchronized (batchLock) {
+                        if (batchSession != null) {
+                            batchSession.close();
                         }
                     }
                     if (producerSession != null) {

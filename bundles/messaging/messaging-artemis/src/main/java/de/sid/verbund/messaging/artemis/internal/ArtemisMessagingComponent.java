@@ -241,6 +241,11 @@ public class ArtemisMessagingComponent implements EventBus, HealthIndicator {
     }
 
     @Override
+    public void publish(String topic, java.util.List<DomainEvent> events) {
+        bus("publish to topic " + topic).publish(topic, events);
+    }
+
+    @Override
     public void send(String queue, DomainEvent event) {
         bus("send to queue " + queue).send(queue, event);
     }
