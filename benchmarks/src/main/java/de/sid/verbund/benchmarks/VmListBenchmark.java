@@ -6,7 +6,7 @@ import de.sid.verbund.compute.VmState;
 import de.sid.verbund.compute.core.internal.ComputeConfig;
 import de.sid.verbund.compute.core.internal.ComputeServiceImpl;
 import de.sid.verbund.core.Page;
-import de.sid.verbund.messaging.EventBus;
+import de.sid.verbund.messaging.Outbox;
 import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
 import de.sid.verbund.testsupport.Configs;
 import java.nio.file.Files;
@@ -56,8 +56,11 @@ public class VmListBenchmark {
         dir = Files.createTempDirectory("verbund-vmlist");
         // H2 would otherwise hand back the cached result of an identical query on unchanged tables
         db = new JdbcDatabase(JdbcDatabase.embeddedH2Url(dir) + ";OPTIMIZE_REUSE_RESULTS=FALSE", "verbund", "", 4, 5000);
-        EventBus noBus = null;
-        compute = new ComputeServiceImpl(db, noBus, uri -> Optional.empty(), Configs.of(ComputeConfig.class));
+        // listing stores no events
+        Outbox noOutbox = (c, topic, e) -> {
+            throw new IllegalStateException("no events expected");
+        };
+        compute = new ComputeServiceImpl(db, noOutbox, uri -> Optional.empty(), Configs.of(ComputeConfig.class));
         String[] hosts = new String[10];
         String[] tenants = new String[100];
         for (int i = 0; i < tenants.length; i++) {

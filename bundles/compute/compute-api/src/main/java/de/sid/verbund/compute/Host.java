@@ -12,14 +12,16 @@ import java.time.Instant;
  * @param site data centre
  * @param cpuCores physical cores as read from the hypervisor (0 until first connected)
  * @param ramMib physical RAM in MiB as read from the hypervisor (0 until first connected)
+ * @param diskGib capacity of the storage pool VM volumes are created in, GiB, as read from the
+ *        hypervisor (0 until first connected, and when the host lacks that pool)
  * @param cpuOvercommit vCPUs allowed per core, e.g. 4.0
  * @param ramOvercommit RAM allowed per physical RAM, e.g. 1.0 (no overcommit)
  * @param ramReserveMib RAM kept for the host itself, MiB, taken off before overcommit applies
  * @param state ENABLED, MAINTENANCE or DOWN
  * @param createdAt registration time
  */
-public record Host(String id, String name, String uri, String site, int cpuCores, long ramMib, BigDecimal cpuOvercommit,
-        BigDecimal ramOvercommit, long ramReserveMib, HostState state, Instant createdAt) {
+public record Host(String id, String name, String uri, String site, int cpuCores, long ramMib, long diskGib,
+        BigDecimal cpuOvercommit, BigDecimal ramOvercommit, long ramReserveMib, HostState state, Instant createdAt) {
 
     /** @return vCPUs that may be allocated: {@code floor(cpuCores × cpuOvercommit)} */
     public long vcpuCapacity() {

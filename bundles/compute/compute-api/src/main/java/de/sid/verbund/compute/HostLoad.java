@@ -9,9 +9,10 @@ import java.util.Set;
  * @param host the host
  * @param vcpu allocated vCPUs
  * @param ramMib allocated RAM, MiB
+ * @param diskGib allocated disk (the VMs' system volumes), GiB
  * @param antiAffinityGroups the anti-affinity groups of the VMs on it
  */
-public record HostLoad(Host host, long vcpu, long ramMib, Set<String> antiAffinityGroups) {
+public record HostLoad(Host host, long vcpu, long ramMib, long diskGib, Set<String> antiAffinityGroups) {
     public HostLoad {
         antiAffinityGroups = Set.copyOf(antiAffinityGroups);
     }

@@ -15,6 +15,8 @@ public class ComputeException extends RuntimeException {
         NOT_FOUND,
         /** A domain with that name exists under another UUID. */
         NAME_TAKEN,
+        /** The host has no room for it (storage pool full, out of memory). */
+        NO_SPACE,
         /** The operation is not valid in the domain's state. */
         INVALID_STATE,
         /** The hypervisor does not support what was asked (feature, XML element). */

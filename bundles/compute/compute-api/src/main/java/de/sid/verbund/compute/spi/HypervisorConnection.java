@@ -13,6 +13,12 @@ public interface HypervisorConnection extends AutoCloseable {
     /** @return the host's hardware as reported now */
     HostCapacity capacity();
 
+    /**
+     * @param name the storage pool's name
+     * @return the pool's size and use now, empty when the host has no such pool
+     */
+    Optional<StoragePoolInfo> storagePool(String name);
+
     /** @return every domain on the host, running or not; a domain vanishing meanwhile is skipped */
     List<DomainInfo> domains();
 

@@ -18,11 +18,11 @@ public class HostListCommand implements Action {
     @Override
     public Object execute() {
         ShellTable t = new ShellTable();
-        for (String c : new String[] {"Name", "State", "Site", "Cores", "RAM MiB", "vCPU cap", "RAM cap MiB", "URI", "Id"}) {
+        for (String c : new String[] {"Name", "State", "Site", "Cores", "RAM MiB", "Disk GiB", "vCPU cap", "RAM cap MiB", "URI", "Id"}) {
             t.column(c);
         }
         for (Host h : compute.hosts()) {
-            t.addRow().addContent(h.name(), h.state(), h.site(), h.cpuCores(), h.ramMib(), h.vcpuCapacity(),
+            t.addRow().addContent(h.name(), h.state(), h.site(), h.cpuCores(), h.ramMib(), h.diskGib(), h.vcpuCapacity(),
                     h.ramCapacityMib(), h.uri(), h.id());
         }
         t.print(System.out);

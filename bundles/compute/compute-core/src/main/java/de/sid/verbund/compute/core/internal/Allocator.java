@@ -1,5 +1,6 @@
 package de.sid.verbund.compute.core.internal;
 
+import de.sid.verbund.compute.Host;
 import de.sid.verbund.compute.HostLoad;
 import de.sid.verbund.compute.PlacementDecision;
 import de.sid.verbund.compute.PlacementRequest;
@@ -28,27 +29,33 @@ final class Allocator {
         this.store = store;
     }
 
+    /** A VM row in PROVISIONING holding its capacity, and the host it holds it on. */
+    record Allocation(Vm vm, Host host) {
+    }
+
     /**
      * @param tenant canonical tenant id
-     * @return the VM row, in PROVISIONING, holding its capacity
+     * @return the VM row, in PROVISIONING, holding its capacity, and its host
      * @throws ProblemException CONFLICT "no capacity" with every host's reason
      */
-    Vm allocate(VmRequest r, String tenant) {
+    Allocation allocate(VmRequest r, String tenant) {
         PlacementRequest pr = new PlacementRequest(r.vcpu(), r.ramMib(), r.diskGib(), r.antiAffinityGroup(), r.site(),
                 r.strategy());
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            List<HostLoad> loads = store.loads();
+            List<HostLoad> loads = store.loads(r.antiAffinityGroup());
             if (loads.isEmpty()) {
                 throw ProblemException.conflict("no capacity: no hosts are registered");
             }
             PlacementDecision d = Placement.place(pr, loads);
             if (!d.placed()) {
-                throw ProblemException.conflict("no capacity for " + r.vcpu() + " vCPU, " + r.ramMib() + " MiB: " + d.explain());
+                throw ProblemException.conflict("no capacity for " + r.vcpu() + " vCPU, " + r.ramMib() + " MiB, " + r.diskGib()
+                        + " GiB: " + d.explain());
             }
             Vm candidate = new Vm(Ids.newId(), r.name(), tenant, r.offeringId(), d.hostId(), VmState.PROVISIONING, r.vcpu(),
                     r.ramMib(), r.diskGib(), r.antiAffinityGroup(), Instant.now().truncatedTo(ChronoUnit.MICROS));
-            if (store.reserve(candidate, load -> Placement.place(pr, List.of(load)).placed())) {
-                return candidate;
+            if (store.reserve(candidate, load -> Placement.place(pr, List.of(load)).placed(), null)) {
+                Host host = loads.stream().map(HostLoad::host).filter(h -> h.id().equals(d.hostId())).findFirst().orElseThrow();
+                return new Allocation(candidate, host);
             }
         }
         throw ProblemException.conflict("no capacity: hosts filled up while placing (tried " + ATTEMPTS + " times)");

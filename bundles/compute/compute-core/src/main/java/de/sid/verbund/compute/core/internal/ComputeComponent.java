@@ -14,7 +14,7 @@ import de.sid.verbund.core.Page;
 import de.sid.verbund.core.health.Health;
 import de.sid.verbund.core.health.HealthIndicator;
 import de.sid.verbund.core.health.HealthStatus;
-import de.sid.verbund.messaging.EventBus;
+import de.sid.verbund.messaging.Outbox;
 import de.sid.verbund.persistence.Database;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -49,8 +49,8 @@ public class ComputeComponent implements ComputeService, HealthIndicator, MultiC
     private final ComputeMetrics metrics;
 
     @Activate
-    public ComputeComponent(@Reference Database db, @Reference EventBus bus, ComputeConfig config) {
-        compute = new ComputeServiceImpl(db, bus, this::provider, config);
+    public ComputeComponent(@Reference Database db, @Reference Outbox outbox, ComputeConfig config) {
+        compute = new ComputeServiceImpl(db, outbox, this::provider, config);
         metrics = new ComputeMetrics(compute.store());
         sync = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "verbund-compute-sync");

@@ -23,6 +23,7 @@ import java.util.function.Supplier;
  */
 final class ComputeMetrics implements MultiCollector {
     private static final long MIB = 1024L * 1024L;
+    private static final long GIB = 1024L * MIB;
 
     private final Counter operations = Counter.builder().name("verbund_compute_operations")
             .help("Compute operations by outcome (ok, refused = a 4xx problem, error)").labelNames("operation", "outcome")
@@ -62,6 +63,9 @@ final class ComputeMetrics implements MultiCollector {
         GaugeSnapshot.Builder ramCap = gauge("verbund_compute_host_memory_capacity_bytes",
                 "RAM that may be allocated ((RAM - reserve) x overcommit)");
         GaugeSnapshot.Builder ramAlloc = gauge("verbund_compute_host_memory_allocated_bytes", "RAM allocated to VMs");
+        GaugeSnapshot.Builder diskCap = gauge("verbund_compute_host_disk_capacity_bytes",
+                "Capacity of the storage pool VM volumes go to");
+        GaugeSnapshot.Builder diskAlloc = gauge("verbund_compute_host_disk_allocated_bytes", "Disk allocated to VMs");
         GaugeSnapshot.Builder up = gauge("verbund_compute_host_up", "1 when the hypervisor connection works");
         GaugeSnapshot.Builder maintenance = gauge("verbund_compute_host_maintenance", "1 when the host is in maintenance");
         GaugeSnapshot.Builder vms = gauge("verbund_compute_vms", "VMs by host and state");
@@ -71,6 +75,8 @@ final class ComputeMetrics implements MultiCollector {
             vcpuAlloc.dataPoint(point(host, l.vcpu()));
             ramCap.dataPoint(point(host, (double) l.host().ramCapacityMib() * MIB));
             ramAlloc.dataPoint(point(host, (double) l.ramMib() * MIB));
+            diskCap.dataPoint(point(host, (double) l.host().diskGib() * GIB));
+            diskAlloc.dataPoint(point(host, (double) l.diskGib() * GIB));
             up.dataPoint(point(host, l.host().state() == HostState.DOWN ? 0 : 1));
             maintenance.dataPoint(point(host, l.host().state() == HostState.MAINTENANCE ? 1 : 0));
             Map<VmState, Long> counts = byState.getOrDefault(l.host().id(), new EnumMap<>(VmState.class));
@@ -81,7 +87,8 @@ final class ComputeMetrics implements MultiCollector {
                 }
             }
         }
-        return MetricSnapshots.of(vcpuCap.build(), vcpuAlloc.build(), ramCap.build(), ramAlloc.build(), up.build(),
+        return MetricSnapshots.of(vcpuCap.build(), vcpuAlloc.build(), ramCap.build(), ramAlloc.build(), diskCap.build(),
+                diskAlloc.build(), up.build(),
                 maintenance.build(), vms.build(), operations.collect(), latency.collect());
     }
 

@@ -18,12 +18,13 @@ import de.sid.verbund.compute.spi.DomainInfo;
 import de.sid.verbund.compute.spi.DomainSpec;
 import de.sid.verbund.compute.spi.HostCapacity;
 import de.sid.verbund.compute.spi.HypervisorConnection;
+import de.sid.verbund.compute.spi.StoragePoolInfo;
 import de.sid.verbund.core.DomainEvent;
 import de.sid.verbund.core.Ids;
 import de.sid.verbund.core.Page;
 import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
-import de.sid.verbund.messaging.EventBus;
+import de.sid.verbund.messaging.Outbox;
 import de.sid.verbund.persistence.Database;
 import de.sid.verbund.persistence.PersistenceException;
 import java.math.BigDecimal;
@@ -42,9 +43,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hosts and the VM lifecycle over the hypervisor SPI. Plain Java (tests construct it);
- * {@link ComputeComponent} runs it in OSGi. Every state change is stored first and then
- * published on {@value #TOPIC} as {@code vm.created}, {@code vm.state-changed} or
- * {@code vm.deleted}, with the VM's sizing and owning tenant in the payload.
+ * {@link ComputeComponent} runs it in OSGi. Every state change is stored together with its
+ * event ({@code vm.created}, {@code vm.state-changed}, {@code vm.resized}, {@code vm.deleted},
+ * with the VM's sizing and owning tenant in the payload) in one transaction through the
+ * {@link Outbox}, which publishes it on {@value #TOPIC} after the commit.
  */
 public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
     /** The topic compute events are published on. */
@@ -54,41 +56,39 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
 
     private final ComputeStore store;
     private final Allocator allocator;
-    private final EventBus bus;
     private final HostConnections connections;
     private final ComputeConfig config;
 
-    public ComputeServiceImpl(Database db, EventBus bus, Function<String, Optional<ComputeProvider>> providers,
+    public ComputeServiceImpl(Database db, Outbox outbox, Function<String, Optional<ComputeProvider>> providers,
             ComputeConfig config) {
         db.migrate("compute", ComputeServiceImpl.class.getClassLoader());
-        this.store = new ComputeStore(db);
+        this.store = new ComputeStore(db, outbox, TOPIC);
         this.allocator = new Allocator(store);
-        this.bus = bus;
         this.config = config;
         this.connections = new HostConnections(providers, new HostConnections.Listener() {
             @Override
             public void connected(Host host, HypervisorConnection connection) {
                 HostCapacity cap = connection.capacity();
+                long diskGib = connection.storagePool(config.storage_pool()).map(StoragePoolInfo::capacityGib).orElse(0L);
+                if (diskGib == 0) {
+                    LOG.warn("host {} has no storage pool '{}' (or it is empty): it takes no VMs", host.name(),
+                            config.storage_pool());
+                }
                 boolean wasDown = store.host(host.id()).map(h -> h.state() == HostState.DOWN && h.cpuCores() > 0)
                         .orElse(false);
-                store.updateHostStatus(host.id(), cap.cpuCores(), cap.ramMib(), true);
-                if (wasDown) {
-                    publishHost("host.up", host, "connected again");
-                }
+                store.updateHostStatus(host.id(), cap.cpuCores(), cap.ramMib(), diskGib, true,
+                        wasDown ? hostEvent("host.up", host, "connected again") : null);
                 ComputeServiceImpl.this.connections.submit(() -> resync(host.id()));
             }
 
             @Override
             public void lost(Host host, String reason) {
                 boolean wasUp = store.host(host.id()).map(h -> h.state() != HostState.DOWN).orElse(false);
-                store.updateHostStatus(host.id(), 0, 0, false);
+                // once per outage, not per reconnect attempt; the alarms area will turn it into an alarm
+                store.updateHostStatus(host.id(), 0, 0, -1, false, wasUp ? hostEvent("host.down", host, reason) : null);
                 int n = store.markUnknown(host.id());
                 if (n > 0) {
                     LOG.warn("host {} unreachable ({}): {} VM(s) now UNKNOWN", host.name(), reason, n);
-                }
-                if (wasUp) {
-                    // once per outage, not per reconnect attempt; the alarms area will turn it into an alarm
-                    publishHost("host.down", host, reason);
                 }
             }
         }, (hostId, uuid) -> ComputeServiceImpl.this.connections.submit(() -> resyncVm(hostId, uuid)),
@@ -151,7 +151,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         if (!errors.isEmpty()) {
             throw new ProblemException(ProblemType.BAD_REQUEST, "invalid host: " + String.join("; ", errors), errors, null);
         }
-        Host host = new Host(Ids.newId(), h.name(), h.uri(), h.site(), 0, 0, cpu, ram, reserve, HostState.DOWN,
+        Host host = new Host(Ids.newId(), h.name(), h.uri(), h.site(), 0, 0, 0, cpu, ram, reserve, HostState.DOWN,
                 Instant.now().truncatedTo(ChronoUnit.MICROS));
         try {
             store.insertHost(host);
@@ -227,10 +227,10 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         };
         Vm vm = new Vm(uuid, vmName, tenant, null, host.id(), state, d.vcpu(), d.ramMib(), 0, null,
                 Instant.now().truncatedTo(ChronoUnit.MICROS));
-        PlacementRequest pr = new PlacementRequest(Math.max(1, d.vcpu()), Math.max(1, d.ramMib()), 1, null, null, null);
+        PlacementRequest pr = new PlacementRequest(Math.max(1, d.vcpu()), Math.max(1, d.ramMib()), 0, null, null, null);
         boolean reserved;
         try {
-            reserved = store.reserve(vm, load -> Placement.place(pr, List.of(load)).placed());
+            reserved = store.reserve(vm, load -> Placement.place(pr, List.of(load)).placed(), vmEvent("vm.created", vm));
         } catch (PersistenceException e) {
             if (e.isUniqueViolation()) {
                 throw ProblemException.conflict("domain " + uuid + " was adopted meanwhile");
@@ -241,9 +241,6 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             throw ProblemException.conflict("domain " + d.name() + " (" + d.vcpu() + " vCPU, " + d.ramMib()
                     + " MiB) does not fit the free capacity of " + host.name() + ": "
                     + Placement.place(pr, store.loads().stream().filter(l -> l.host().id().equals(host.id())).toList()).explain());
-        }
-        synchronized (stripe(uuid)) {
-            publish("vm.created", vm);
         }
         return vm;
     }
@@ -257,6 +254,12 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
 
     // --- VMs -------------------------------------------------------------------------------------
 
+    /**
+     * Places the VM and holds its capacity (PROVISIONING), creates its volume and domain, starts
+     * it, and stores RUNNING with {@code vm.created} and {@code vm.state-changed} in one
+     * transaction. If a step fails, the domain and volume are removed again and the VM is FAILED
+     * (its capacity released, no event: it never existed for billing).
+     */
     @Override
     public Vm createVm(VmRequest r) {
         validate(r);
@@ -264,26 +267,22 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         if (store.nameTaken(tenant, r.name())) {
             throw ProblemException.conflict("the authority already has a VM named '" + r.name() + "'");
         }
-        Vm vm = allocator.allocate(r, tenant);
-        Host host = store.host(vm.hostId()).orElseThrow();
+        Allocator.Allocation a = allocator.allocate(r, tenant);
+        Vm vm = a.vm();
+        Host host = a.host();
         HypervisorConnection c;
         try {
             c = connections.require(host.id(), host.name());
         } catch (ProblemException e) {
-            store.setState(vm.id(), VmState.FAILED);
+            store.setState(vm.id(), VmState.FAILED, null);
             throw e;
         }
         try {
             c.define(new DomainSpec(vm.id(), domainName(vm), vm.vcpu(), vm.ramMib(), vm.diskGib(), r.image(),
                     config.storage_pool(), config.network()));
         } catch (ComputeException e) {
-            store.setState(vm.id(), VmState.FAILED);
+            store.setState(vm.id(), VmState.FAILED, null);
             throw problem(e, host);
-        }
-        Vm stopped;
-        synchronized (stripe(vm.id())) {
-            stopped = store.setState(vm.id(), VmState.STOPPED);
-            publish("vm.created", stopped);
         }
         try {
             c.start(vm.id());
@@ -293,26 +292,20 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             } catch (ComputeException cleanup) {
                 e.addSuppressed(cleanup);
             }
-            synchronized (stripe(vm.id())) {
-                publish("vm.deleted", store.setState(vm.id(), VmState.FAILED));
-            }
+            store.setState(vm.id(), VmState.FAILED, null);
             throw problem(e, host);
         }
-        return changeState(stopped, VmState.RUNNING);
-    }
-
-    private final Object[] stripes = newStripes(64);
-
-    private static Object[] newStripes(int n) {
-        Object[] o = new Object[n];
-        for (int i = 0; i < n; i++) {
-            o[i] = new Object();
+        Vm running = with(vm, VmState.RUNNING);
+        if (!store.created(vm.id(), vmEvent("vm.created", with(vm, VmState.STOPPED)), vmEvent("vm.state-changed", running))) {
+            // deleted meanwhile (the only change a PROVISIONING VM allows)
+            throw ProblemException.conflict("VM " + vm.name() + " was deleted while it was created");
         }
-        return o;
+        return running;
     }
 
-    private Object stripe(String vmId) {
-        return stripes[Math.floorMod(vmId.hashCode(), stripes.length)];
+    private static Vm with(Vm vm, VmState state) {
+        return new Vm(vm.id(), vm.name(), vm.tenantId(), vm.offeringId(), vm.hostId(), state, vm.vcpu(), vm.ramMib(),
+                vm.diskGib(), vm.antiAffinityGroup(), vm.createdAt());
     }
 
     private static String domainName(Vm vm) {
@@ -352,7 +345,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
     private static ProblemException problem(ComputeException e, Host host) {
         ProblemType type = switch (e.kind()) {
             case CONNECTION -> ProblemType.UNAVAILABLE;
-            case NAME_TAKEN, INVALID_STATE -> ProblemType.CONFLICT;
+            case NAME_TAKEN, INVALID_STATE, NO_SPACE -> ProblemType.CONFLICT;
             case NOT_FOUND, UNSUPPORTED -> ProblemType.BAD_REQUEST;
             case FAILED -> ProblemType.INTERNAL;
         };
@@ -451,7 +444,10 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             throw ProblemException.conflict("VM " + vm.name() + " is " + vm.state() + ": stop it before resizing");
         }
         PlacementRequest pr = new PlacementRequest(vcpu, ramMib, vm.diskGib(), null, null, null);
-        if (!store.resize(vm, vcpu, ramMib, load -> Placement.place(pr, List.of(load)).placed())) {
+        Vm resized = new Vm(vm.id(), vm.name(), vm.tenantId(), vm.offeringId(), vm.hostId(), vm.state(), vcpu, ramMib,
+                vm.diskGib(), vm.antiAffinityGroup(), vm.createdAt());
+        if (!store.resize(vm, vcpu, ramMib, load -> Placement.place(pr, List.of(load)).placed(),
+                vmEvent("vm.resized", resized))) {
             Host host = store.host(vm.hostId()).orElseThrow();
             throw ProblemException.conflict("VM " + vm.name() + " cannot grow to " + vcpu + " vCPU, " + ramMib + " MiB on "
                     + host.name() + " (or it is no longer STOPPED): " + Placement.place(pr, store.loads().stream()
@@ -463,15 +459,11 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
                 return null;
             });
         } catch (ProblemException e) {
-            store.resize(new Vm(vm.id(), vm.name(), vm.tenantId(), vm.offeringId(), vm.hostId(), vm.state(), vcpu, ramMib,
-                    vm.diskGib(), vm.antiAffinityGroup(), vm.createdAt()), vm.vcpu(), vm.ramMib(), load -> true);
+            // the domain kept its size: so does the VM, announced like any resize (the new size was)
+            store.resize(resized, vm.vcpu(), vm.ramMib(), load -> true, vmEvent("vm.resized", vm));
             throw e;
         }
-        synchronized (stripe(vm.id())) {
-            Vm resized = store.vm(vm.id()).orElseThrow();
-            publish("vm.resized", resized);
-            return resized;
-        }
+        return resized;
     }
 
     private static final Pattern SNAPSHOT = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -527,15 +519,10 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         if (vm.state() == state) {
             return vm;
         }
-        // the event carries the state this thread changed to; the per-VM lock keeps the events of
-        // one VM in the order of its stored changes (operations and resyncs run on several threads)
-        Vm now = new Vm(vm.id(), vm.name(), vm.tenantId(), vm.offeringId(), vm.hostId(), state, vm.vcpu(), vm.ramMib(),
-                vm.diskGib(), vm.antiAffinityGroup(), vm.createdAt());
-        synchronized (stripe(vm.id())) {
-            if (store.changeState(vm.id(), vm.state(), state)) {
-                publish(state == VmState.DELETED ? "vm.deleted" : "vm.state-changed", now);
-            }
-        }
+        // the event carries the state this thread changed to, stored with the change: the events of
+        // one VM are in the order of its stored changes (operations and resyncs run on several threads)
+        Vm now = with(vm, state);
+        store.changeState(vm.id(), vm.state(), state, vmEvent(state == VmState.DELETED ? "vm.deleted" : "vm.state-changed", now));
         return now;
     }
 
@@ -554,15 +541,29 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
      * version), so a resync that ran late never undoes a newer change.
      */
     void resyncVm(String hostId, String uuid) {
+        // a change that came in between (another resync, an operation) voids what was found:
+        // look again, so that after this call the stored state reflects the domain as seen now
+        for (int attempt = 0; attempt < 3 && !resyncVmOnce(hostId, uuid); attempt++) {
+            LOG.debug("resync of {} raced with another change; looking again", uuid);
+        }
+    }
+
+    /** @return false when what it found could not be stored because the VM changed meanwhile */
+    private boolean resyncVmOnce(String hostId, String uuid) {
         Optional<ComputeStore.Versioned> seen = store.versioned(uuid);
         if (seen.isEmpty()) {
-            return;
+            return true;
         }
         Vm vm = seen.get().vm();
         long version = seen.get().version();
-        if (!vm.hostId().equals(hostId) || vm.state() == VmState.PROVISIONING || vm.state() == VmState.DELETED
-                || vm.state() == VmState.FAILED) {
-            return;
+        if (!vm.hostId().equals(hostId) || vm.state() == VmState.DELETED || vm.state() == VmState.FAILED) {
+            return true;
+        }
+        if (vm.state() == VmState.PROVISIONING) {
+            if (vm.createdAt().isBefore(Instant.now().minus(PROVISIONING_TIMEOUT))) {
+                abandon(vm, version);
+            }
+            return true;
         }
         Host host = store.host(hostId).orElseThrow();
         Optional<DomainInfo> d;
@@ -570,7 +571,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             d = connections.require(host.id(), host.name()).domain(uuid);
         } catch (RuntimeException e) {
             LOG.debug("resync of {} skipped: {}", uuid, e.getMessage());
-            return;
+            return true;
         }
         VmState actual;
         if (d.isEmpty()) {
@@ -585,20 +586,44 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             };
         }
         if (actual == vm.state()) {
+            return true;
+        }
+        Vm now = with(vm, actual);
+        if (store.changeStateAt(vm.id(), version, actual,
+                vmEvent(actual == VmState.DELETED ? "vm.deleted" : "vm.state-changed", now))) {
+            if (actual == VmState.DELETED) {
+                LOG.warn("VM {} ({}) was undefined outside Verbund on host {}", vm.name(), uuid, host.name());
+            } else {
+                LOG.info("VM {} is {} on host {} (was {} in Verbund)", vm.name(), actual, host.name(), vm.state());
+            }
+            return true;
+        }
+        return store.versioned(uuid).map(v -> v.version() == version).orElse(true);
+    }
+
+    /** How long a create may take before a resync treats it as abandoned (its node died mid-way). */
+    static final Duration PROVISIONING_TIMEOUT = Duration.ofMinutes(10);
+
+    /**
+     * A create that never finished (the node stopped between reservation and the final store):
+     * removes what it left on the host and marks the VM FAILED, releasing its capacity. No event:
+     * it was never announced.
+     */
+    private void abandon(Vm vm, long version) {
+        Host host = store.host(vm.hostId()).orElseThrow();
+        try {
+            HypervisorConnection c = connections.require(host.id(), host.name());
+            if (c.domain(vm.id()).isPresent()) {
+                c.destroy(vm.id());
+                c.undefine(vm.id(), true);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("abandoned create of {} not cleaned up yet: {}", vm.id(), e.getMessage());
             return;
         }
-        Vm now = new Vm(vm.id(), vm.name(), vm.tenantId(), vm.offeringId(), vm.hostId(), actual, vm.vcpu(), vm.ramMib(),
-                vm.diskGib(), vm.antiAffinityGroup(), vm.createdAt());
-        synchronized (stripe(vm.id())) {
-            if (store.changeStateAt(vm.id(), version, actual)) {
-                if (actual == VmState.DELETED) {
-                    LOG.warn("VM {} ({}) was undefined outside Verbund on host {}", vm.name(), uuid, host.name());
-                    publish("vm.deleted", now);
-                } else {
-                    LOG.info("VM {} is {} on host {} (was {} in Verbund)", vm.name(), actual, host.name(), vm.state());
-                    publish("vm.state-changed", now);
-                }
-            }
+        if (store.changeStateAt(vm.id(), version, VmState.FAILED, null)) {
+            LOG.warn("VM {} ({}) stayed PROVISIONING for over {} min on host {}: its create was abandoned; domain removed, "
+                    + "VM FAILED", vm.name(), vm.id(), PROVISIONING_TIMEOUT.toMinutes(), host.name());
         }
     }
 
@@ -626,20 +651,17 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
 
     // --- events ----------------------------------------------------------------------------------
 
-    private void publishHost(String type, Host host, String reason) {
+    private static DomainEvent hostEvent(String type, Host host, String reason) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("hostId", host.id());
         p.put("name", host.name());
         p.put("site", host.site());
         p.put("reason", reason);
-        try {
-            bus.publish(TOPIC, DomainEvent.of(type, null, p));
-        } catch (RuntimeException e) {
-            LOG.error("could not publish {} for host {}: {}", type, host.name(), e.getMessage());
-        }
+        return DomainEvent.of(type, null, p);
     }
 
-    private void publish(String type, Vm vm) {
+    /** A {@code vm.*} event: the VM's id, name, host, offering, state and sizing (vCPU, MiB, GiB). */
+    private static DomainEvent vmEvent(String type, Vm vm) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("vmId", vm.id());
         p.put("name", vm.name());
@@ -649,12 +671,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         p.put("vcpu", vm.vcpu());
         p.put("ramMib", vm.ramMib());
         p.put("diskGib", vm.diskGib());
-        try {
-            bus.publish(TOPIC, DomainEvent.of(type, vm.tenantId(), p));
-        } catch (RuntimeException e) {
-            // the state change is stored; the event is lost until an outbox exists (see the issue note)
-            LOG.error("could not publish {} for VM {}: {}", type, vm.id(), e.getMessage());
-        }
+        return DomainEvent.of(type, vm.tenantId(), p);
     }
 
     @Override

@@ -6,9 +6,11 @@ import de.sid.verbund.compute.HostState;
 import de.sid.verbund.compute.Vm;
 import de.sid.verbund.compute.VmFilter;
 import de.sid.verbund.compute.VmState;
+import de.sid.verbund.core.DomainEvent;
 import de.sid.verbund.core.Ids;
 import de.sid.verbund.core.Page;
 import de.sid.verbund.core.ProblemException;
+import de.sid.verbund.messaging.Outbox;
 import de.sid.verbund.persistence.Database;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -28,23 +30,50 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Hosts and VMs in the database (tables {@code compute_host}, {@code compute_vm}). Capacity is
- * allocated by inserting a VM row while holding the host row's lock ({@code SELECT … FOR UPDATE}),
- * so parallel placements, also from other cluster nodes on a shared PostgreSQL, never
- * over-commit a host.
+ * Hosts and VMs in the database (tables {@code compute_host}, {@code compute_vm}).
+ *
+ * <p>Capacity: the host row carries what its VMs hold ({@code alloc_vcpu}, {@code alloc_ram_mib},
+ * {@code alloc_disk_gib}: VMs in a {@link #HOLDING} state). Every change of it (a reservation, a
+ * resize, a VM leaving for DELETED or FAILED) runs in one transaction with the VM row's change,
+ * under the host row's lock ({@code SELECT … FOR UPDATE}) taken first. So parallel placements,
+ * also from other cluster nodes on a shared PostgreSQL, never over-commit a host, and the lock
+ * order (host, then VM) leaves no room for deadlocks.
+ *
+ * <p>Events: a change's event is written to the {@link Outbox} in the change's transaction, so
+ * it is published exactly when the change is stored; the events of one VM keep the order of its
+ * changes (each takes the VM row's lock).
  */
 final class ComputeStore {
     /** States whose VMs hold capacity on their host. */
     static final String HOLDING = "'PROVISIONING','RUNNING','PAUSED','STOPPED','UNKNOWN'";
-    private static final String HOST_COLUMNS = "id, name, uri, site, cpu_cores, ram_mib, cpu_overcommit, ram_overcommit, "
-            + "ram_reserve_mib, state, maintenance, created_at";
+    private static final String HOST_COLUMNS = "id, name, uri, site, cpu_cores, ram_mib, disk_gib, cpu_overcommit, "
+            + "ram_overcommit, ram_reserve_mib, state, maintenance, created_at";
     private static final String VM_COLUMNS = "id, name, tenant_id, offering_id, host_id, state, vcpu, ram_mib, disk_gib, "
             + "anti_affinity_group, created_at";
 
     private final Database db;
+    private final Outbox outbox;
+    private final String topic;
 
-    ComputeStore(Database db) {
+    ComputeStore(Database db, Outbox outbox, String topic) {
         this.db = db;
+        this.outbox = outbox;
+        this.topic = topic;
+    }
+
+    /** Writes the event (if any) in the transaction of {@code c}. */
+    private void record(Connection c, DomainEvent event) throws SQLException {
+        if (event != null) {
+            outbox.add(c, topic, event);
+        }
+    }
+
+    /** Stores an event on its own (one not tied to a stored change). */
+    void record(DomainEvent event) {
+        db.inTransaction(c -> {
+            record(c, event);
+            return null;
+        });
     }
 
     // --- hosts -----------------------------------------------------------------------------------
@@ -52,19 +81,20 @@ final class ComputeStore {
     void insertHost(Host h) {
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO compute_host (" + HOST_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, h.id());
                 ps.setString(2, h.name());
                 ps.setString(3, h.uri());
                 ps.setString(4, h.site());
                 ps.setInt(5, h.cpuCores());
                 ps.setLong(6, h.ramMib());
-                ps.setBigDecimal(7, h.cpuOvercommit());
-                ps.setBigDecimal(8, h.ramOvercommit());
-                ps.setLong(9, h.ramReserveMib());
-                ps.setString(10, h.state().name());
-                ps.setBoolean(11, h.state() == HostState.MAINTENANCE);
-                ps.setObject(12, h.createdAt().atOffset(ZoneOffset.UTC));
+                ps.setLong(7, h.diskGib());
+                ps.setBigDecimal(8, h.cpuOvercommit());
+                ps.setBigDecimal(9, h.ramOvercommit());
+                ps.setLong(10, h.ramReserveMib());
+                ps.setString(11, h.state().name());
+                ps.setBoolean(12, h.state() == HostState.MAINTENANCE);
+                ps.setObject(13, h.createdAt().atOffset(ZoneOffset.UTC));
                 return ps.executeUpdate();
             }
         });
@@ -97,20 +127,32 @@ final class ComputeStore {
         }
     }
 
-    /** Records what the hypervisor reported, and whether it answers (DOWN) — maintenance stays as set. */
-    void updateHostStatus(String id, int cores, long ramMib, boolean reachable) {
+    /**
+     * Records what the hypervisor reported, and whether it answers (DOWN) — maintenance stays as
+     * set. Capacities of 0 keep the recorded ones (a lost host keeps its last known size).
+     *
+     * @param diskGib capacity of the VM storage pool, GiB; -1 keeps the recorded one, 0 records
+     *        that the host has no such pool
+     * @param event published with the change, or {@code null}
+     */
+    void updateHostStatus(String id, int cores, long ramMib, long diskGib, boolean reachable, DomainEvent event) {
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE compute_host SET cpu_cores = CASE WHEN ? > 0 THEN ? "
-                    + "ELSE cpu_cores END, ram_mib = CASE WHEN ? > 0 THEN ? ELSE ram_mib END, state = CASE WHEN ? THEN "
+                    + "ELSE cpu_cores END, ram_mib = CASE WHEN ? > 0 THEN ? ELSE ram_mib END, disk_gib = CASE WHEN ? >= 0 "
+                    + "THEN ? ELSE disk_gib END, state = CASE WHEN ? THEN "
                     + "(CASE WHEN maintenance THEN 'MAINTENANCE' ELSE 'ENABLED' END) ELSE 'DOWN' END WHERE id = ?")) {
                 ps.setInt(1, cores);
                 ps.setInt(2, cores);
                 ps.setLong(3, ramMib);
                 ps.setLong(4, ramMib);
-                ps.setBoolean(5, reachable);
-                ps.setString(6, id);
-                return ps.executeUpdate();
+                ps.setLong(5, diskGib);
+                ps.setLong(6, diskGib);
+                ps.setBoolean(7, reachable);
+                ps.setString(8, id);
+                ps.executeUpdate();
             }
+            record(c, event);
+            return null;
         });
     }
 
@@ -129,71 +171,98 @@ final class ComputeStore {
         }
     }
 
-    /** @return every host with what its VMs hold now (sums computed by the database) */
+    /** @return every host with what its VMs hold now */
     List<HostLoad> loads() {
+        return loads(null);
+    }
+
+    /**
+     * @param group an anti-affinity group whose members' hosts to find, or {@code null}
+     * @return every host with what its VMs hold now; {@link HostLoad#antiAffinityGroups()} holds
+     *         {@code group} on the hosts with a member of it (other groups are not looked up)
+     */
+    List<HostLoad> loads(String group) {
         return db.inTransaction(c -> {
-            Map<String, long[]> sums = new HashMap<>();
-            Map<String, Set<String>> groups = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT host_id, SUM(vcpu), SUM(ram_mib) FROM compute_vm "
-                    + "WHERE state IN (" + HOLDING + ") GROUP BY host_id"); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    sums.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT host_id, anti_affinity_group FROM compute_vm "
-                    + "WHERE anti_affinity_group IS NOT NULL AND state IN (" + HOLDING + ")"); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    groups.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(rs.getString(2));
+            Set<String> members = new HashSet<>();
+            if (group != null) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT host_id FROM compute_vm "
+                        + "WHERE anti_affinity_group = ? AND state IN (" + HOLDING + ")")) {
+                    ps.setString(1, group);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            members.add(rs.getString(1));
+                        }
+                    }
                 }
             }
             List<HostLoad> out = new ArrayList<>();
-            for (Host h : hosts()) {
-                long[] s = sums.getOrDefault(h.id(), new long[2]);
-                out.add(new HostLoad(h, s[0], s[1], groups.getOrDefault(h.id(), Set.of())));
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + HOST_COLUMNS + ", alloc_vcpu, alloc_ram_mib, "
+                    + "alloc_disk_gib FROM compute_host ORDER BY name"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(load(rs, members.contains(rs.getString("id")) ? Set.of(group) : Set.of()));
+                }
             }
             return out;
         });
     }
 
+    private static HostLoad load(ResultSet rs, Set<String> groups) throws SQLException {
+        return new HostLoad(host(rs), rs.getLong("alloc_vcpu"), rs.getLong("alloc_ram_mib"), rs.getLong("alloc_disk_gib"),
+                groups);
+    }
+
+    /** Locks a host row; @return it with what its VMs hold, or empty when there is no such host. */
+    private static Optional<HostLoad> lockHost(Connection c, String hostId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + HOST_COLUMNS + ", alloc_vcpu, alloc_ram_mib, "
+                + "alloc_disk_gib FROM compute_host WHERE id = ? FOR UPDATE")) {
+            ps.setString(1, hostId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(load(rs, Set.of())) : Optional.empty();
+            }
+        }
+    }
+
+    /** Adds to (or, negative, takes from) what a host's VMs hold; the caller holds the host's lock. */
+    private static void allocate(Connection c, String hostId, long vcpu, long ramMib, long diskGib) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE compute_host SET alloc_vcpu = alloc_vcpu + ?, "
+                + "alloc_ram_mib = alloc_ram_mib + ?, alloc_disk_gib = alloc_disk_gib + ? WHERE id = ?")) {
+            ps.setLong(1, vcpu);
+            ps.setLong(2, ramMib);
+            ps.setLong(3, diskGib);
+            ps.setString(4, hostId);
+            ps.executeUpdate();
+        }
+    }
+
     /**
-     * Inserts a VM in PROVISIONING on its host if it still fits there, checked under the host
-     * row's lock.
+     * Inserts a VM in its state (PROVISIONING for a create) on its host if it still fits there,
+     * checked under the host row's lock, and adds its size to the host's allocation.
      *
      * @param fits decides on the locked host's current load
+     * @param event published with the insert, or {@code null}
      * @return whether the VM was inserted
      */
-    boolean reserve(Vm vm, java.util.function.Predicate<HostLoad> fits) {
+    boolean reserve(Vm vm, java.util.function.Predicate<HostLoad> fits, DomainEvent event) {
         return db.inTransaction(c -> {
-            Optional<Host> host = hostFor(c, vm.hostId(), true);
-            if (host.isEmpty()) {
+            Optional<HostLoad> locked = lockHost(c, vm.hostId());
+            if (locked.isEmpty()) {
                 return false;
             }
-            long vcpu = 0;
-            long ram = 0;
-            Set<String> groups = new HashSet<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT SUM(vcpu), SUM(ram_mib) FROM compute_vm "
-                    + "WHERE host_id = ? AND state IN (" + HOLDING + ")")) {
-                ps.setString(1, vm.hostId());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        vcpu = rs.getLong(1);
-                        ram = rs.getLong(2);
-                    }
-                }
-            }
+            HostLoad load = locked.get();
             if (vm.antiAffinityGroup() != null) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM compute_vm WHERE host_id = ? "
-                        + "AND anti_affinity_group = ? AND state IN (" + HOLDING + ") LIMIT 1")) {
-                    ps.setString(1, vm.hostId());
-                    ps.setString(2, vm.antiAffinityGroup());
+                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM compute_vm WHERE anti_affinity_group = ? "
+                        + "AND host_id = ? AND state IN (" + HOLDING + ") LIMIT 1")) {
+                    ps.setString(1, vm.antiAffinityGroup());
+                    ps.setString(2, vm.hostId());
                     try (ResultSet rs = ps.executeQuery()) {
                         if (rs.next()) {
-                            groups.add(vm.antiAffinityGroup());
+                            load = new HostLoad(load.host(), load.vcpu(), load.ramMib(), load.diskGib(),
+                                    Set.of(vm.antiAffinityGroup()));
                         }
                     }
                 }
             }
-            if (!fits.test(new HostLoad(host.get(), vcpu, ram, groups))) {
+            if (!fits.test(load)) {
                 return false;
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO compute_vm (" + VM_COLUMNS
@@ -211,45 +280,56 @@ final class ComputeStore {
                 ps.setObject(11, vm.createdAt().atOffset(ZoneOffset.UTC));
                 ps.executeUpdate();
             }
+            allocate(c, vm.hostId(), vm.vcpu(), vm.ramMib(), vm.diskGib());
+            record(c, event);
             return true;
         });
     }
 
     /**
      * Changes a stopped VM's size if its host can hold the difference, checked under the host
-     * row's lock like a reservation.
+     * row's lock like a reservation (the VM's own current size is not counted against it).
      *
-     * @return whether it was changed (false: does not fit)
+     * @param event published with the change, or {@code null}
+     * @return whether it was changed (false: does not fit, or the VM is no longer STOPPED)
      */
-    boolean resize(Vm vm, int vcpu, long ramMib, java.util.function.Predicate<HostLoad> fits) {
+    boolean resize(Vm vm, int vcpu, long ramMib, java.util.function.Predicate<HostLoad> fits, DomainEvent event) {
         return db.inTransaction(c -> {
-            Optional<Host> host = hostFor(c, vm.hostId(), true);
-            if (host.isEmpty()) {
+            Optional<HostLoad> locked = lockHost(c, vm.hostId());
+            Optional<Vm> current = vmFor(c, vm.id(), true);
+            if (locked.isEmpty() || current.isEmpty() || current.get().state() != VmState.STOPPED
+                    || !current.get().hostId().equals(vm.hostId())) {
                 return false;
             }
-            long usedVcpu = 0;
-            long usedRam = 0;
-            try (PreparedStatement ps = c.prepareStatement("SELECT SUM(vcpu), SUM(ram_mib) FROM compute_vm "
-                    + "WHERE host_id = ? AND id <> ? AND state IN (" + HOLDING + ")")) {
-                ps.setString(1, vm.hostId());
-                ps.setString(2, vm.id());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        usedVcpu = rs.getLong(1);
-                        usedRam = rs.getLong(2);
-                    }
-                }
-            }
-            if (!fits.test(new HostLoad(host.get(), usedVcpu, usedRam, Set.of()))) {
+            Vm was = current.get();
+            HostLoad l = locked.get();
+            if (!fits.test(new HostLoad(l.host(), l.vcpu() - was.vcpu(), l.ramMib() - was.ramMib(),
+                    l.diskGib() - was.diskGib(), Set.of()))) {
                 return false;
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE compute_vm SET vcpu = ?, ram_mib = ? WHERE id = ? "
-                    + "AND state = 'STOPPED'")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE compute_vm SET vcpu = ?, ram_mib = ? WHERE id = ?")) {
                 ps.setInt(1, vcpu);
                 ps.setLong(2, ramMib);
                 ps.setString(3, vm.id());
-                return ps.executeUpdate() == 1;
+                ps.executeUpdate();
             }
+            allocate(c, vm.hostId(), vcpu - was.vcpu(), ramMib - was.ramMib(), 0);
+            record(c, event);
+            return true;
+        });
+    }
+
+    /** @return per host id, what the VMs in holding states sum to (vCPU, MiB, GiB): the audit of the kept totals */
+    Map<String, long[]> allocationFromVms() {
+        return db.inTransaction(c -> {
+            Map<String, long[]> sums = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT host_id, SUM(vcpu), SUM(ram_mib), SUM(disk_gib) "
+                    + "FROM compute_vm WHERE state IN (" + HOLDING + ") GROUP BY host_id"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sums.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)});
+                }
+            }
+            return sums;
         });
     }
 
@@ -269,56 +349,106 @@ final class ComputeStore {
     }
 
     Optional<Vm> vm(String id) {
+        return db.inTransaction(c -> vmFor(c, id, false));
+    }
+
+    private static Optional<Vm> vmFor(Connection c, String id, boolean lock) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + VM_COLUMNS + " FROM compute_vm WHERE id = ?"
+                + (lock ? " FOR UPDATE" : ""))) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(vm(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static boolean holds(VmState state) {
+        return state != VmState.DELETED && state != VmState.FAILED;
+    }
+
+    /**
+     * The one way a VM's state changes: under the lock of its host (taken first), then of its
+     * row, if {@code applies} accepts the VM as it is now and the state differs. Leaving the
+     * holding states (for DELETED or FAILED) gives its size back to the host; DELETED stamps
+     * {@code deleted_at}. A DELETED or FAILED VM never changes again.
+     *
+     * @param event published with the change, or {@code null}
+     * @return whether the stored state changed
+     */
+    private boolean transition(String id, VmState to, java.util.function.BiPredicate<Vm, Long> applies,
+            DomainEvent... events) {
         return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + VM_COLUMNS + " FROM compute_vm WHERE id = ?")) {
+            Optional<Vm> seen = vmFor(c, id, false);
+            if (seen.isEmpty()) {
+                return false;
+            }
+            // host first (the order every capacity change takes), then the VM row
+            lockHost(c, seen.get().hostId());
+            Vm vm;
+            long version;
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + VM_COLUMNS + ", state_version FROM compute_vm "
+                    + "WHERE id = ? FOR UPDATE")) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(vm(rs)) : Optional.empty();
+                    if (!rs.next()) {
+                        return false;
+                    }
+                    vm = vm(rs);
+                    version = rs.getLong("state_version");
                 }
             }
+            if (!vm.hostId().equals(seen.get().hostId()) || vm.state() == to || !holds(vm.state())
+                    || !applies.test(vm, version)) {
+                return false;
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE compute_vm SET state = ?, state_version = state_version + 1, "
+                    + "deleted_at = CASE WHEN ? THEN ? ELSE deleted_at END WHERE id = ?")) {
+                ps.setString(1, to.name());
+                ps.setBoolean(2, to == VmState.DELETED);
+                ps.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
+                ps.setString(4, id);
+                ps.executeUpdate();
+            }
+            if (!holds(to)) {
+                allocate(c, vm.hostId(), -vm.vcpu(), -vm.ramMib(), -vm.diskGib());
+            }
+            for (DomainEvent event : events) {
+                record(c, event);
+            }
+            return true;
         });
     }
 
-    /** Sets a VM's state; DELETED also stamps {@code deleted_at}. @return the VM as stored now */
-    Vm setState(String id, VmState state) {
-        db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE compute_vm SET state = ?, state_version = state_version + 1, "
-                    + "deleted_at = CASE WHEN ? THEN ? ELSE deleted_at END WHERE id = ?")) {
-                ps.setString(1, state.name());
-                ps.setBoolean(2, state == VmState.DELETED);
-                ps.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
-                ps.setString(4, id);
-                return ps.executeUpdate();
-            }
-        });
-        return vm(id).orElseThrow(() -> ProblemException.notFound("no VM " + id));
+    /**
+     * Sets a VM's state from whatever live state it is in (a create's own steps, failures).
+     *
+     * @param event published with the change, or {@code null}
+     * @return whether it changed
+     */
+    boolean setState(String id, VmState state, DomainEvent event) {
+        return transition(id, state, (vm, version) -> true, event);
+    }
+
+    /**
+     * Finishes a create: PROVISIONING becomes RUNNING, with the create's events.
+     *
+     * @return false when the VM is no longer PROVISIONING (deleted meanwhile)
+     */
+    boolean created(String id, DomainEvent created, DomainEvent running) {
+        return transition(id, VmState.RUNNING, (vm, version) -> vm.state() == VmState.PROVISIONING, created, running);
     }
 
     /**
      * Changes a VM's state only if it still is {@code from} (compare-and-set): a change based on
      * what a thread saw earlier is dropped when another change came in between, so a late resync
      * cannot undo a newer state, and of two threads reporting the same change only one succeeds.
-     * DELETED is set from any live state ({@code from} is ignored). A DELETED or FAILED VM never
-     * changes again. DELETED also stamps {@code deleted_at}.
+     * DELETED is set from any live state ({@code from} is ignored).
      *
+     * @param event published with the change, or {@code null}
      * @return whether the stored state changed
      */
-    boolean changeState(String id, VmState from, VmState to) {
-        return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE compute_vm SET state = ?, state_version = state_version + 1, "
-                    + "deleted_at = CASE WHEN ? THEN ? ELSE deleted_at END WHERE id = ? AND state <> ? "
-                    + "AND state NOT IN ('DELETED', 'FAILED')" + (to == VmState.DELETED ? "" : " AND state = ?"))) {
-                ps.setString(1, to.name());
-                ps.setBoolean(2, to == VmState.DELETED);
-                ps.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
-                ps.setString(4, id);
-                ps.setString(5, to.name());
-                if (to != VmState.DELETED) {
-                    ps.setString(6, from.name());
-                }
-                return ps.executeUpdate();
-            }
-        }) > 0;
+    boolean changeState(String id, VmState from, VmState to, DomainEvent event) {
+        return transition(id, to, (vm, version) -> to == VmState.DELETED || vm.state() == from, event);
     }
 
     /** A VM with the version of its state, for changes that must not act on a stale view. */
@@ -339,22 +469,11 @@ final class ComputeStore {
     /**
      * Changes a VM's state only if no change happened since {@code version} was read.
      *
+     * @param event published with the change, or {@code null}
      * @return whether it changed
      */
-    boolean changeStateAt(String id, long version, VmState to) {
-        return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE compute_vm SET state = ?, state_version = state_version + 1, "
-                    + "deleted_at = CASE WHEN ? THEN ? ELSE deleted_at END WHERE id = ? AND state_version = ? AND state <> ? "
-                    + "AND state NOT IN ('DELETED', 'FAILED')")) {
-                ps.setString(1, to.name());
-                ps.setBoolean(2, to == VmState.DELETED);
-                ps.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
-                ps.setString(4, id);
-                ps.setLong(5, version);
-                ps.setString(6, to.name());
-                return ps.executeUpdate();
-            }
-        }) > 0;
+    boolean changeStateAt(String id, long version, VmState to, DomainEvent event) {
+        return transition(id, to, (vm, v) -> v == version, event);
     }
 
     /** Marks every live VM of a host UNKNOWN (the host is unreachable). */
@@ -471,7 +590,7 @@ final class ComputeStore {
 
     private static Host host(ResultSet rs) throws SQLException {
         return new Host(rs.getString("id"), rs.getString("name"), rs.getString("uri"), rs.getString("site"),
-                rs.getInt("cpu_cores"), rs.getLong("ram_mib"), rs.getBigDecimal("cpu_overcommit"),
+                rs.getInt("cpu_cores"), rs.getLong("ram_mib"), rs.getLong("disk_gib"), rs.getBigDecimal("cpu_overcommit"),
                 rs.getBigDecimal("ram_overcommit"), rs.getLong("ram_reserve_mib"), HostState.valueOf(rs.getString("state")),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant());
     }

@@ -25,6 +25,7 @@ import de.sid.verbund.core.Page;
 import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
 import de.sid.verbund.messaging.Subscription;
+import de.sid.verbund.messaging.outbox.internal.OutboxRelay;
 import de.sid.verbund.messaging.artemis.internal.ArtemisMessagingComponent;
 import de.sid.verbund.messaging.artemis.internal.MessagingConfig;
 import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
@@ -85,6 +86,7 @@ class ComputeServiceImplTest {
     Path dir;
     private JdbcDatabase db;
     private ComputeServiceImpl compute;
+    private OutboxRelay outbox;
     private Subscription subscription;
     private final List<DomainEvent> events = new CopyOnWriteArrayList<>();
     private final List<DomainEvent> hostEvents = new CopyOnWriteArrayList<>();
@@ -128,13 +130,15 @@ class ComputeServiceImplTest {
             }
         });
         db = new JdbcDatabase(JdbcDatabase.embeddedH2Url(dir), "verbund", "", 8, 10_000);
-        compute = new ComputeServiceImpl(db, bus, uri -> libvirt.supports(uri) ? Optional.of(recording())
+        outbox = new OutboxRelay(db, bus, 20);
+        compute = new ComputeServiceImpl(db, outbox, uri -> libvirt.supports(uri) ? Optional.of(recording())
                 : Optional.empty(), Configs.of(ComputeConfig.class, "keepalive_check_s", 1L, "stop_timeout_s", 5));
     }
 
     @AfterEach
     void tearDown() {
         compute.close();
+        outbox.close();
         subscription.close();
         db.close();
         // test:///default outlives the test: remove what this test left there (not the driver's own "test")
@@ -232,6 +236,7 @@ class ComputeServiceImplTest {
         assertThat(tooBig.getMessage()).contains(host.name());
         assertThat(compute.vm(vm.id()).orElseThrow().ramMib()).isEqualTo(4096);
         assertThat(c.domain(vm.id()).orElseThrow().ramMib()).isEqualTo(4096);
+        assertAllocationMatchesVms();
     }
 
     @Test
@@ -271,6 +276,7 @@ class ComputeServiceImplTest {
                 ProblemException.class);
         assertThat(tooBig.type()).isEqualTo(ProblemType.CONFLICT);
         assertThat(tooBig.getMessage()).contains("does not fit");
+        assertAllocationMatchesVms();
     }
 
     @Test
@@ -326,6 +332,7 @@ class ComputeServiceImplTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(eventsOf(vm.id()).stream()
                 .map(e -> e.type() + " " + e.payload().get("state")).toList()).isIn(deletedOnly, stoppedThenDeleted));
         assertThat(load(deleted.hostId()).ramMib()).isZero();
+        assertAllocationMatchesVms();
 
         assertConflict(() -> compute.start(vm.id()), "is DELETED");
         assertConflict(() -> compute.stop(vm.id()), "is DELETED");
@@ -374,6 +381,64 @@ class ComputeServiceImplTest {
     }
 
     // --- refusals --------------------------------------------------------------------------------
+
+    @Test
+    void diskIsPlacedByStoragePoolCapacityAndAPoolFilledOutsideVerbundIsConflictNotError() {
+        Host host = enabledHost("kvm-1", kvm8Uri);
+        long pool = host.diskGib();
+        assertThat(pool).as("storage pool capacity read from libvirt").isPositive();
+
+        // placement counts what Verbund's VMs hold in the pool
+        Vm big = compute.createVm(new VmRequest("big", tenant, null, 1, 512, (int) pool - 20, null, null, null, null));
+        assertThat(load(host.id()).diskGib()).isEqualTo(pool - 20);
+        ProblemException full = catchThrowableOfType(() -> compute.createVm(new VmRequest("more", tenant, null, 1, 512, 21,
+                null, null, null, null)), ProblemException.class);
+        assertThat(full.type()).isEqualTo(ProblemType.CONFLICT);
+        assertThat(full.getMessage()).contains("no capacity").contains("kvm-1: disk " + (pool - 20) + "/" + pool
+                + " GiB allocated in the storage pool, needs 21 (free 20)");
+
+        // a volume created behind Verbund's back takes the rest: libvirt's "no space" is a conflict, and nothing is left
+        connection(kvm8Uri).define(new DomainSpec(UUID.randomUUID().toString(), "foreign", 1, 256, 15, null,
+                "default-pool", "default"));
+        ProblemException noSpace = catchThrowableOfType(() -> compute.createVm(new VmRequest("late", tenant, null, 1, 512,
+                10, null, null, null, null)), ProblemException.class);
+        assertThat(noSpace.type()).isEqualTo(ProblemType.CONFLICT);
+        assertThat(noSpace.getMessage()).containsIgnoringCase("space");
+        assertThat(compute.vms(new VmFilter(tenant, null, VmState.FAILED), 10, null).items()).extracting(Vm::name)
+                .containsExactly("late");
+        assertThat(load(host.id()).diskGib()).isEqualTo(pool - 20);
+        assertThat(connection(kvm8Uri).domains()).extracting(DomainInfo::name).noneMatch(n -> n.startsWith("late"));
+
+        // deleting gives the disk back
+        compute.delete(big.id());
+        assertThat(load(host.id()).diskGib()).isZero();
+        assertAllocationMatchesVms();
+    }
+
+    @Test
+    void aCreateAbandonedMidWayIsCleanedUpByTheResync() {
+        Host host = enabledHost("kvm-1", kvm8Uri);
+        // a node reserved capacity and defined the domain, then died before storing the result
+        Vm stale = new Vm(Ids.newId(), "stale", tenant, null, host.id(), VmState.PROVISIONING, 2, 1024, 10, null,
+                java.time.Instant.now().minus(ComputeServiceImpl.PROVISIONING_TIMEOUT).minusSeconds(60)
+                        .truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        assertThat(compute.store().reserve(stale, l -> true, null)).isTrue();
+        connection(kvm8Uri).define(new DomainSpec(stale.id(), "stale-x", 2, 1024, 10, null, "default-pool", "default"));
+        // one that is still being created is left alone
+        Vm fresh = new Vm(Ids.newId(), "fresh", tenant, null, host.id(), VmState.PROVISIONING, 1, 512, 1, null,
+                java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        assertThat(compute.store().reserve(fresh, l -> true, null)).isTrue();
+        assertThat(load(host.id()).ramMib()).isEqualTo(1536);
+
+        compute.resync(host.id());
+
+        assertThat(compute.vm(stale.id()).orElseThrow().state()).isEqualTo(VmState.FAILED);
+        assertThat(connection(kvm8Uri).domain(stale.id())).isEmpty();
+        assertThat(compute.vm(fresh.id()).orElseThrow().state()).isEqualTo(VmState.PROVISIONING);
+        assertThat(load(host.id()).ramMib()).isEqualTo(512);
+        assertThat(eventsOf(stale.id())).isEmpty();
+        assertAllocationMatchesVms();
+    }
 
     @Test
     void requestThatFitsNowhereIsConflictWithEveryHostsReason() {
@@ -654,8 +719,17 @@ class ComputeServiceImplTest {
         return new VmRequest(name, tenantId, null, vcpu, ramMib, 10, "debian-12", null, null, null);
     }
 
+    /** The totals kept on the host rows are what the VMs holding capacity add up to. */
+    private void assertAllocationMatchesVms() {
+        Map<String, long[]> sums = compute.store().allocationFromVms();
+        for (HostLoad l : compute.store().loads()) {
+            long[] s = sums.getOrDefault(l.host().id(), new long[3]);
+            assertThat(new long[] {l.vcpu(), l.ramMib(), l.diskGib()}).as(l.host().name()).containsExactly(s);
+        }
+    }
+
     private HostLoad load(String hostId) {
-        return new ComputeStore(db).loads().stream().filter(l -> l.host().id().equals(hostId)).findFirst().orElseThrow();
+        return compute.store().loads().stream().filter(l -> l.host().id().equals(hostId)).findFirst().orElseThrow();
     }
 
     private List<Vm> walk(VmFilter filter, int limit) {

@@ -8,6 +8,7 @@ import de.sid.verbund.compute.spi.DomainState;
 import de.sid.verbund.compute.spi.HostCapacity;
 import de.sid.verbund.compute.spi.HypervisorConnection;
 import de.sid.verbund.compute.spi.Snapshot;
+import de.sid.verbund.compute.spi.StoragePoolInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -95,6 +96,18 @@ final class LibvirtConnection implements HypervisorConnection {
             }
             return new HostCapacity((int) cores, node.memory / 1024,
                     connect.getType() + " " + version(connect.getVersion()));
+        });
+    }
+
+    @Override
+    public Optional<StoragePoolInfo> storagePool(String name) {
+        return call("read storage pool " + name, () -> {
+            StoragePool pool = findPool(name);
+            if (pool == null) {
+                return Optional.<StoragePoolInfo>empty();
+            }
+            org.libvirt.StoragePoolInfo info = pool.getInfo();
+            return Optional.of(new StoragePoolInfo(name, info.capacity, info.allocation, info.available));
         });
     }
 

@@ -74,6 +74,9 @@ final class LibvirtErrors {
 
     static Kind kind(LibvirtException e) {
         int code = code(e);
+        if (isNoSpace(text(e))) {
+            return Kind.NO_SPACE;
+        }
         Error error = e.getError();
         int from = error == null || error.getDomain() == null ? -1 : error.getDomain().ordinal();
         switch (code) {
@@ -93,6 +96,17 @@ final class LibvirtErrors {
             default:
                 return Kind.FAILED;
         }
+    }
+
+    /**
+     * A full storage pool or host: libvirt reports these as internal or system errors with the
+     * storage backend's or the kernel's text ("Not enough free space in pool …" from the pool
+     * drivers, ENOSPC "No space left on device", "cannot allocate memory").
+     */
+    static boolean isNoSpace(String text) {
+        String t = text.toLowerCase(Locale.ROOT);
+        return t.contains("not enough free space") || t.contains("no space left on device")
+                || t.contains("cannot allocate memory");
     }
 
     /** Codes from 80 on (operation unsupported, schema validation, ssh/libssh …) by their text. */

@@ -138,6 +138,24 @@ class LibvirtProviderTest {
     }
 
     @Test
+    void storagePoolReportsItsSizeAndAFullPoolIsNoSpaceLeavingNoDomain() {
+        var pool = host.storagePool("vms").orElseThrow();
+        assertThat(pool.capacityBytes()).isPositive();
+        assertThat(pool.availableBytes()).isLessThanOrEqualTo(pool.capacityBytes());
+        assertThat(pool.capacityGib()).isEqualTo(pool.capacityBytes() / (1024L * 1024 * 1024));
+        assertThat(host.storagePool("no-such-pool")).isEmpty();
+
+        String uuid = newUuid();
+        long tooBig = pool.availableBytes() / (1024L * 1024 * 1024) + 1;
+        ComputeException e = catchThrowableOfType(
+                () -> host.define(new DomainSpec(uuid, "huge", 1, 512, (int) tooBig, null, "vms", "default")),
+                ComputeException.class);
+        assertThat(e.kind()).isEqualTo(ComputeException.Kind.NO_SPACE);
+        assertThat(e.getMessage()).containsIgnoringCase("space");
+        assertThat(host.domain(uuid)).isEmpty();
+    }
+
+    @Test
     void defineWithoutImageCreatesAnEmptyVolume() throws Exception {
         String uuid = newUuid();
         host.define(new DomainSpec(uuid, "blank", 1, 512, 5, null, "vms", "default"));

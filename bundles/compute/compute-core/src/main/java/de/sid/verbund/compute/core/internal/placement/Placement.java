@@ -30,6 +30,9 @@ import java.util.Objects;
  *     off the physical RAM <em>before</em> the overcommit ratio applies;</li>
  * <li>allocated vCPUs + requested vCPUs ≤ {@link Host#vcpuCapacity()}, i.e.
  *     {@code floor(cpuCores × cpuOvercommit)};</li>
+ * <li>allocated disk + requested disk ≤ {@link Host#diskGib()}, the capacity of the storage pool
+ *     VM volumes go to (no overcommit: libvirt allocates a volume's capacity when it is created
+ *     from an image, and a full pool fails the define);</li>
  * <li>it holds no VM of the request's anti-affinity group, when the request names one (exact,
  *     case-sensitive).</li>
  * </ol>
@@ -38,14 +41,14 @@ import java.util.Objects;
  * free vCPUs after placement (for both strategies), then to the host name, then to the host id,
  * so the choice does not depend on the order of the input.
  *
- * <p>Not checked here: disk ({@link PlacementRequest#diskGib()} is ignored until storage pools
- * exist), NUMA, CPU model or features, network, and whether the host is actually reachable right
+ * <p>Not checked here: volumes in the pool that Verbund did not create (images, unmanaged
+ * domains; the define then fails with a clear "no space" error), NUMA, CPU model or features, network, and whether the host is actually reachable right
  * now (only its recorded {@link HostState}). Capacities are taken as recorded; a host not yet
  * connected has 0 cores and 0 MiB and therefore fits nothing.
  *
  * <p>Every host gets a {@link HostVerdict}. Its reason states the facts with numbers: for a host
  * that does not fit, every reason that applies, in the order state, site, RAM, vCPU,
- * anti-affinity, separated by {@code "; "}, e.g.
+ * disk, anti-affinity, separated by {@code "; "}, e.g.
  * {@code "RAM 86016/94208 MiB allocated after overcommit and reserve, needs 9216 (free 8192)"};
  * for one that fits, {@code "fits: 30720 MiB and 20 vCPU free after placement"}. The chosen
  * host's verdict comes first, the others follow sorted by host name.
@@ -150,6 +153,12 @@ public final class Placement {
         if (request.vcpu() > vcpuFree) {
             reasons.add("vCPU " + load.vcpu() + "/" + vcpuCapacity + " allocated after overcommit "
                     + ratio(host.cpuOvercommit()) + ", needs " + request.vcpu() + " (" + freeText(vcpuFree) + ")");
+        }
+
+        long diskFree = host.diskGib() - load.diskGib();
+        if (request.diskGib() > diskFree) {
+            reasons.add("disk " + load.diskGib() + "/" + host.diskGib() + " GiB allocated in the storage pool, needs "
+                    + request.diskGib() + " (" + freeText(diskFree) + ")");
         }
 
         String group = request.antiAffinityGroup();

@@ -283,10 +283,23 @@ class PlacementTest {
     }
 
     @Test
-    void diskIsNotChecked() {
-        // a 64 TiB disk still fits: storage pools are not part of host placement yet
-        PlacementRequest req = new PlacementRequest(1, 1_024, 65_536, null, null, SPREAD);
-        assertThat(Placement.place(req, List.of(load(enabled("kvm-1", 65_536), 0, 0))).placed()).isTrue();
+    void diskMustFitTheStoragePoolAndTheRefusalSaysBy() {
+        // pool of 1000 GiB, 990 allocated: 10 GiB fit, 11 do not
+        HostLoad load = new HostLoad(enabled("kvm-1", 65_536), 0, 0, 990, Set.of());
+        assertThat(Placement.place(new PlacementRequest(1, 1_024, 10, null, null, SPREAD), List.of(load)).placed()).isTrue();
+        PlacementDecision d = Placement.place(new PlacementRequest(1, 1_024, 11, null, null, SPREAD), List.of(load));
+        assertThat(d.placed()).isFalse();
+        assertThat(d.verdicts().get(0).reason())
+                .isEqualTo("disk 990/1000 GiB allocated in the storage pool, needs 11 (free 10)");
+    }
+
+    @Test
+    void hostWithoutTheStoragePoolFitsNoVm() {
+        Host noPool = new Host("id-x", "kvm-x", "test:///default", "ber-1", 16, 65_536, 0, new BigDecimal("4.0"),
+                BigDecimal.ONE, 0, HostState.ENABLED, CREATED);
+        PlacementDecision d = Placement.place(request(1, 1_024), List.of(new HostLoad(noPool, 0, 0, 0, Set.of())));
+        assertThat(d.placed()).isFalse();
+        assertThat(d.explain()).contains("disk 0/0 GiB");
     }
 
     // ---------------------------------------------------------------- decision shape
@@ -396,7 +409,7 @@ class PlacementTest {
                 HostState state = random.nextInt(5) == 0 ? HostState.values()[1 + random.nextInt(2)] : HostState.ENABLED;
                 String name = "kvm-" + random.nextInt(5); // duplicate names on purpose: id breaks the tie
                 Host h = new Host("id-" + run + "-" + i, name, "test:///default", sites[random.nextInt(sites.length)],
-                        cores, ram, BigDecimal.valueOf(cpuHundredths, 2), BigDecimal.valueOf(ramHundredths, 2),
+                        cores, ram, 10_000, BigDecimal.valueOf(cpuHundredths, 2), BigDecimal.valueOf(ramHundredths, 2),
                         reserve, state, CREATED);
                 long vcpuCap = cores * cpuHundredths / 100L;
                 long ramCap = Math.max(0, (ram - reserve) * ramHundredths / 100L);
@@ -405,7 +418,7 @@ class PlacementTest {
                 long ramAlloc = random.nextInt(4) == 0 ? Math.max(0, ramCap - req.ramMib())
                         : random.nextInt(4) == 0 ? Math.max(0, ramCap - req.ramMib() + 1) : (long) (random.nextDouble() * (ramCap + 1));
                 Set<String> hostGroups = random.nextBoolean() ? Set.of() : Set.of(groups[random.nextInt(groups.length)]);
-                HostLoad l = new HostLoad(h, vcpuAlloc, ramAlloc, hostGroups);
+                HostLoad l = new HostLoad(h, vcpuAlloc, ramAlloc, 0, hostGroups);
                 hosts.add(l);
                 samples.add(new Sample(l, vcpuCap, ramCap));
             }
@@ -491,7 +504,7 @@ class PlacementTest {
 
     private static Host host(String name, String site, int cores, long ramMib, String cpuOvercommit, String ramOvercommit,
             long reserveMib, HostState state) {
-        return new Host("id-" + name, name, "test:///default", site, cores, ramMib, new BigDecimal(cpuOvercommit),
+        return new Host("id-" + name, name, "test:///default", site, cores, ramMib, 1000, new BigDecimal(cpuOvercommit),
                 new BigDecimal(ramOvercommit), reserveMib, state, CREATED);
     }
 
@@ -501,7 +514,7 @@ class PlacementTest {
     }
 
     private static HostLoad load(Host host, long vcpu, long ramMib, String... groups) {
-        return new HostLoad(host, vcpu, ramMib, Set.of(groups));
+        return new HostLoad(host, vcpu, ramMib, 0, Set.of(groups));
     }
 
     private static PlacementRequest request(int vcpu, long ramMib) {
