@@ -91,7 +91,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
                     LOG.warn("host {} unreachable ({}): {} VM(s) now UNKNOWN", host.name(), reason, n);
                 }
             }
-        }, (hostId, uuid) -> ComputeServiceImpl.this.connections.submit(() -> resyncVm(hostId, uuid)),
+        }, this::domainChanged,
                 config.keepalive_check_s());
         for (String entry : config.hosts()) {
             // a .cfg file gives the list as one comma-separated string
@@ -624,6 +624,24 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         if (store.changeStateAt(vm.id(), version, VmState.FAILED, null)) {
             LOG.warn("VM {} ({}) stayed PROVISIONING for over {} min on host {}: its create was abandoned; domain removed, "
                     + "VM FAILED", vm.name(), vm.id(), PROVISIONING_TIMEOUT.toMinutes(), host.name());
+        }
+    }
+
+    /** Domains with a lifecycle event whose resync is queued (host id + uuid). */
+    private final java.util.Set<String> resyncQueued = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A libvirt lifecycle event: queues one resync of the domain. Events that arrive while one is
+     * queued are covered by it (a create's "defined" and "started" cost one look, not two); one
+     * that arrives while it runs queues the next.
+     */
+    private void domainChanged(String hostId, String uuid) {
+        String key = hostId + "/" + uuid;
+        if (resyncQueued.add(key)) {
+            connections.submit(() -> {
+                resyncQueued.remove(key);
+                resyncVm(hostId, uuid);
+            });
         }
     }
 
