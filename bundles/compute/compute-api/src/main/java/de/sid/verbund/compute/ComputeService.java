@@ -80,4 +80,53 @@ public interface ComputeService {
     Vm revertSnapshot(String vmId, String name);
 
     void deleteSnapshot(String vmId, String name);
+
+    /**
+     * Cold migration: moves a STOPPED VM to another host, keeping its id (the domain UUID), its
+     * domain name, sizing, MAC address and owner.
+     *
+     * <p>Steps, in this order: the VM's domain is read on its host; capacity is reserved on the
+     * target under the target host's lock (checked like a placement, anti-affinity included; when
+     * no target is given, placement chooses among the other ENABLED hosts, never the VM's own);
+     * the system volume is created and the domain defined on the target; the VM is recorded on
+     * the target and {@code vm.migrated} is published (the {@code vm.*} payload with the new
+     * {@code hostId}, plus {@code fromHostId}); finally the domain is undefined on the old host and
+     * its volume deleted. While the migration runs, the reservation is listed as a PROVISIONING
+     * VM of the same name on the target, and other operations on the VM are refused (CONFLICT).
+     *
+     * <p>Failure: when anything up to and including the definition on the target fails, nothing
+     * has changed on the old host and the reservation is released. When only the clean-up on the
+     * old host fails, the VM is on the target all the same; what is left on the old host is logged
+     * and listed by {@link #unmanagedDomains} there, for an operator to remove.
+     *
+     * <p>Disk content: the volume on the target gets the capacity and format of the old one. Its
+     * content is copied only where the provider can do so; the libvirt provider cannot yet
+     * (libvirt-java 0.5.2 does not expose {@code virStorageVolDownload}/{@code Upload}), so it
+     * migrates only from libvirt's test driver, whose volumes hold no data, and refuses real hosts
+     * with CONFLICT instead of leaving an empty disk behind. Snapshots are not migrated: a VM with
+     * snapshots is refused.
+     *
+     * @param targetHostId the host to move to, or {@code null} to let placement choose
+     * @return the VM on its new host (STOPPED)
+     * @throws de.sid.verbund.core.ProblemException NOT_FOUND for no such VM or target host;
+     *         CONFLICT when the VM is not STOPPED (or is being migrated), has snapshots, the target
+     *         is the VM's own host, is not ENABLED or has no room (with the reason), when no host
+     *         has room, when the target cannot take the domain (name taken, pool missing) or the
+     *         provider cannot migrate it; UNAVAILABLE when the old or the new host is unreachable
+     *         (DOWN or not connected)
+     */
+    Vm migrate(String vmId, String targetHostId);
+
+    /**
+     * Empties a host in MAINTENANCE as far as it can be done without an operator's decision: every
+     * STOPPED VM is cold-migrated ({@link #migrate} with placement choosing, never back onto this
+     * host), one after the other; a VM that cannot be moved is reported with the reason and the
+     * others still move. RUNNING, PAUSED and UNKNOWN VMs are not touched but listed: they need a
+     * decision (stop them and evacuate again, or wait). VMs still PROVISIONING are listed as not
+     * moved.
+     *
+     * @throws de.sid.verbund.core.ProblemException NOT_FOUND for no such host; CONFLICT when it is
+     *         not in MAINTENANCE; UNAVAILABLE when it is DOWN
+     */
+    Evacuation evacuate(String hostId);
 }

@@ -13,7 +13,10 @@ public class ComputeException extends RuntimeException {
         CONNECTION,
         /** No such domain (or snapshot, volume, pool). */
         NOT_FOUND,
-        /** A domain with that name exists under another UUID. */
+        /**
+         * A domain with that name exists under another UUID (for an import: a domain of that
+         * name or UUID, or a volume of that name, exists already).
+         */
         NAME_TAKEN,
         /** The host has no room for it (storage pool full, out of memory). */
         NO_SPACE,

@@ -67,6 +67,31 @@ public interface HypervisorConnection extends AutoCloseable {
      */
     DomainInfo defineXml(String xml);
 
+    /**
+     * Reads a shut-off domain for defining it on another host (cold migration). Changes nothing.
+     *
+     * @throws ComputeException {@link ComputeException.Kind#NOT_FOUND} for no such domain (or
+     *         volume), {@link ComputeException.Kind#INVALID_STATE} when it is not shut off,
+     *         {@link ComputeException.Kind#UNSUPPORTED} when the provider cannot move this domain
+     *         (its disks are not one storage pool volume, or it cannot carry the disk content to
+     *         another host), with the reason
+     */
+    DomainExport exportDomain(String uuid);
+
+    /**
+     * Defines an exported domain on this host: creates its system volume (same pool, name,
+     * capacity and format) and defines the domain with the same UUID, name and definition, shut
+     * off. Whether the volume receives the old volume's content is the provider's to document; a
+     * provider that cannot copy it must refuse {@link #exportDomain} rather than define a domain
+     * with an empty disk. Changes nothing when it fails.
+     *
+     * @return the defined domain
+     * @throws ComputeException {@link ComputeException.Kind#NAME_TAKEN} when this host already has
+     *         a domain of that name or UUID, or a volume of that name (left over?);
+     *         {@link ComputeException.Kind#NOT_FOUND} when it has no such storage pool
+     */
+    DomainInfo importDomain(DomainExport export);
+
     Snapshot createSnapshot(String uuid, String name);
 
     List<Snapshot> snapshots(String uuid);

@@ -202,4 +202,14 @@ public class ComputeComponent implements ComputeService, HealthIndicator, MultiC
     public Vm delete(String vmId) {
         return metrics.timed("delete", () -> compute.delete(vmId));
     }
+
+    @Override
+    public Vm migrate(String vmId, String targetHostId) {
+        return metrics.timed("migrate", () -> compute.migrate(vmId, targetHostId));
+    }
+
+    @Override
+    public de.sid.verbund.compute.Evacuation evacuate(String hostId) {
+        return metrics.timed("evacuate", () -> compute.evacuate(hostId));
+    }
 }

@@ -1,6 +1,7 @@
 package de.sid.verbund.compute.core.internal;
 
 import de.sid.verbund.compute.ComputeService;
+import de.sid.verbund.compute.Evacuation;
 import de.sid.verbund.compute.Host;
 import de.sid.verbund.compute.HostLoad;
 import de.sid.verbund.compute.HostState;
@@ -14,6 +15,7 @@ import de.sid.verbund.compute.VmState;
 import de.sid.verbund.compute.core.internal.placement.Placement;
 import de.sid.verbund.compute.spi.ComputeException;
 import de.sid.verbund.compute.spi.ComputeProvider;
+import de.sid.verbund.compute.spi.DomainExport;
 import de.sid.verbund.compute.spi.DomainInfo;
 import de.sid.verbund.compute.spi.DomainSpec;
 import de.sid.verbund.compute.spi.HostCapacity;
@@ -36,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -191,7 +194,9 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         } catch (ComputeException e) {
             throw problem(e, host);
         }
-        return all.stream().filter(d -> store.vm(d.uuid()).isEmpty()).toList();
+        // a domain whose VM is recorded on another host (left over after a migration) is unmanaged here
+        return all.stream().filter(d -> store.vm(d.uuid()).map(vm -> !vm.hostId().equals(host.id())).orElse(true))
+                .toList();
     }
 
     @Override
@@ -369,6 +374,10 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         if (vm.state() == VmState.DELETED || vm.state() == VmState.FAILED) {
             throw ProblemException.conflict("VM " + vm.name() + " is " + vm.state());
         }
+        String busy = migrating.get(vm.id());
+        if (busy != null) {
+            throw ProblemException.conflict(busy);
+        }
         return vm;
     }
 
@@ -508,6 +517,261 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             c.deleteSnapshot(vm.id(), n);
             return null;
         });
+    }
+
+    // --- migration -------------------------------------------------------------------------------
+
+    /**
+     * The VMs this node is migrating, and the reservations holding their room on the target, each
+     * with the reason other operations on it are refused meanwhile. Another node sharing the
+     * database does not see this map; there the conditional move at the end (STOPPED and the state
+     * version unchanged) stops a migration whose VM changed in between.
+     */
+    private final Map<String, String> migrating = new ConcurrentHashMap<>();
+
+    @Override
+    public Vm migrate(String vmId, String targetHostId) {
+        Vm vm = live(vmId);
+        if (vm.state() != VmState.STOPPED) {
+            throw ProblemException.conflict("VM " + vm.name() + " is " + vm.state()
+                    + ": cold migration needs a STOPPED VM; stop it first");
+        }
+        Host source = store.host(vm.hostId()).orElseThrow();
+        Host target = null;
+        if (targetHostId != null) {
+            target = host(targetHostId).orElseThrow(() -> ProblemException.notFound("no host " + targetHostId));
+            if (target.id().equals(source.id())) {
+                throw ProblemException.conflict("VM " + vm.name() + " is already on host " + source.name());
+            }
+            if (target.state() == HostState.DOWN) {
+                throw new ProblemException(ProblemType.UNAVAILABLE, "host " + target.name() + " is DOWN (not connected)");
+            }
+            if (target.state() != HostState.ENABLED) {
+                throw ProblemException.conflict("host " + target.name() + " is in " + target.state() + ": it takes no VMs");
+            }
+        }
+        if (migrating.putIfAbsent(vm.id(), "VM " + vm.name() + " is being migrated; try again when it is done") != null) {
+            throw ProblemException.conflict("VM " + vm.name() + " is being migrated already");
+        }
+        try {
+            return migrate(vm, source, target);
+        } finally {
+            migrating.remove(vm.id());
+        }
+    }
+
+    /** See {@link ComputeService#migrate}: the steps, in the order that leaves no half state in the database. */
+    private Vm migrate(Vm seen, Host source, Host target) {
+        ComputeStore.Versioned v = store.versioned(seen.id()).orElseThrow(() -> ProblemException.notFound("no VM " + seen.id()));
+        Vm vm = v.vm();
+        if (vm.state() != VmState.STOPPED || !vm.hostId().equals(source.id())) {
+            throw ProblemException.conflict("VM " + vm.name() + " changed meanwhile (now " + vm.state() + "); try again");
+        }
+        // 1. read the domain on the old host (refused here when it has snapshots or cannot be moved)
+        DomainExport export = migrationStep(source, c -> {
+            List<de.sid.verbund.compute.spi.Snapshot> snapshots = c.snapshots(vm.id());
+            if (!snapshots.isEmpty()) {
+                throw ProblemException.conflict("VM " + vm.name() + " has " + snapshots.size() + " snapshot(s) ("
+                        + String.join(", ", snapshots.stream().map(de.sid.verbund.compute.spi.Snapshot::name).toList())
+                        + "): snapshots are not migrated; delete them first");
+            }
+            return c.exportDomain(vm.id());
+        });
+        // 2. hold the room on the target, under its lock
+        PlacementRequest pr = new PlacementRequest(Math.max(1, vm.vcpu()), Math.max(1, vm.ramMib()),
+                Math.max(1, vm.diskGib()), vm.antiAffinityGroup(), null, null);
+        Vm reservation = reserveTarget(vm, source, target, pr);
+        Host to = store.host(reservation.hostId()).orElseThrow();
+        migrating.put(vm.id(), "VM " + vm.name() + " is being migrated to host " + to.name() + "; try again when it is done");
+        migrating.put(reservation.id(), "VM " + reservation.id() + " on host " + to.name()
+                + " is the reservation of VM " + vm.name() + " (" + vm.id() + ") being migrated there");
+        try {
+            Vm moved;
+            try {
+                // 3. define it on the target; a failure there changes nothing anywhere
+                migrationStep(to, c -> c.importDomain(export));
+                // 4. record it on the target, unless it changed meanwhile; then publish
+                moved = commitMove(vm, v.version(), source, to, reservation);
+            } catch (RuntimeException e) {
+                try {
+                    store.releaseReservation(reservation.id());
+                } catch (RuntimeException release) {
+                    e.addSuppressed(release);
+                }
+                throw e;
+            }
+            // 5. clean up the old host; a failure leaves an unmanaged domain there, not a half state
+            try {
+                migrationStep(source, c -> {
+                    c.undefine(vm.id(), true);
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                LOG.error("VM {} ({}) was migrated from host {} to host {}, but removing it from {} failed: {}. "
+                        + "Its domain (and volume) there is left over and listed as unmanaged; remove it by hand",
+                        vm.name(), vm.id(), source.name(), to.name(), source.name(), e.getMessage());
+            }
+            LOG.info("VM {} ({}) migrated from host {} to host {}", vm.name(), vm.id(), source.name(), to.name());
+            return moved;
+        } finally {
+            migrating.remove(reservation.id());
+        }
+    }
+
+    /**
+     * Reserves the VM's size on the target, or on the host placement chooses among all but the
+     * VM's own, the way {@link Allocator} does for a new VM.
+     *
+     * @return the reservation (a PROVISIONING row on the target)
+     */
+    private Vm reserveTarget(Vm vm, Host source, Host target, PlacementRequest pr) {
+        String size = vm.vcpu() + " vCPU, " + vm.ramMib() + " MiB";
+        for (int attempt = 0; attempt < Allocator.ATTEMPTS; attempt++) {
+            String hostId;
+            if (target != null) {
+                hostId = target.id();
+            } else {
+                List<HostLoad> others = store.loads().stream().filter(l -> !l.host().id().equals(source.id())).toList();
+                if (others.isEmpty()) {
+                    throw ProblemException.conflict("no other host for VM " + vm.name() + ": only " + source.name()
+                            + " is registered");
+                }
+                PlacementDecision d = Placement.place(pr, others);
+                if (!d.placed()) {
+                    throw ProblemException.conflict("no other host has room for VM " + vm.name() + " (" + size + "): "
+                            + d.explain());
+                }
+                hostId = d.hostId();
+            }
+            Vm reservation = new Vm(Ids.newId(), vm.name(), vm.tenantId(), vm.offeringId(), hostId, VmState.PROVISIONING,
+                    vm.vcpu(), vm.ramMib(), vm.diskGib(), vm.antiAffinityGroup(), Instant.now().truncatedTo(ChronoUnit.MICROS));
+            if (store.reserve(reservation, load -> Placement.place(pr, List.of(load)).placed())) {
+                return reservation;
+            }
+            if (target != null) {
+                HostLoad load = store.loads().stream().filter(l -> l.host().id().equals(target.id())).findFirst()
+                        .orElseThrow(() -> ProblemException.notFound("no host " + target.id()));
+                throw ProblemException.conflict("VM " + vm.name() + " (" + size + ") does not fit host " + target.name()
+                        + ": " + Placement.verdict(pr, load).reason());
+            }
+        }
+        throw ProblemException.conflict("no capacity for VM " + vm.name() + ": hosts filled up while placing (tried "
+                + Allocator.ATTEMPTS + " times)");
+    }
+
+    /**
+     * Moves the VM's row to the target and publishes {@code vm.migrated}, if the domain is still shut
+     * off on the old host and the VM did not change since it was read; otherwise undoes the
+     * definition on the target and refuses. The row moves before the old domain is removed, so the
+     * resync of that removal finds the VM elsewhere and leaves it alone.
+     */
+    private Vm commitMove(Vm vm, long version, Host source, Host to, Vm reservation) {
+        String refusal = null;
+        try {
+            Optional<DomainInfo> there = connections.require(source.id(), source.name()).domain(vm.id());
+            if (there.isEmpty()) {
+                refusal = "its domain disappeared from host " + source.name();
+            } else if (there.get().state() != de.sid.verbund.compute.spi.DomainState.SHUTOFF) {
+                refusal = "its domain was started on host " + source.name() + " meanwhile";
+            }
+        } catch (RuntimeException e) {
+            // cannot look: it was shut off when exported, and Verbund refuses to start it meanwhile
+            LOG.debug("migration of {}: host {} not asked before the move: {}", vm.id(), source.name(), e.getMessage());
+        }
+        if (refusal == null) {
+            Vm moved = new Vm(vm.id(), vm.name(), vm.tenantId(), vm.offeringId(), to.id(), vm.state(), vm.vcpu(),
+                    vm.ramMib(), vm.diskGib(), vm.antiAffinityGroup(), vm.createdAt());
+            try {
+                synchronized (stripe(vm.id())) {
+                    if (store.moveToHost(vm.id(), source.id(), version, to.id(), reservation.id())) {
+                        publishMigrated(moved, source.id());
+                        return moved;
+                    }
+                }
+            } catch (RuntimeException e) {
+                undoImport(vm, to);
+                throw e;
+            }
+            refusal = "it changed meanwhile (now " + store.vm(vm.id()).map(x -> x.state().name()).orElse("gone") + ")";
+        }
+        undoImport(vm, to);
+        throw ProblemException.conflict("VM " + vm.name() + " was not migrated: " + refusal);
+    }
+
+    /** Removes the domain a failed migration defined on its target. */
+    private void undoImport(Vm vm, Host to) {
+        try {
+            migrationStep(to, c -> {
+                c.undefine(vm.id(), true);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.error("migration of VM {} ({}) to host {} abandoned, and removing its new domain there failed: {}. It is "
+                    + "left over there and listed as unmanaged; remove it by hand", vm.name(), vm.id(), to.name(),
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * Runs a step of a migration on a host. In a migration the caller named only a VM and a host,
+     * both checked already, so what a host refuses is a conflict with its state, not bad input.
+     *
+     * @throws ProblemException UNAVAILABLE when the host is unreachable, CONFLICT when it refuses
+     */
+    private <T> T migrationStep(Host host, Function<HypervisorConnection, T> step) {
+        try {
+            return step.apply(connections.require(host.id(), host.name()));
+        } catch (ComputeException e) {
+            if (e.kind() == ComputeException.Kind.CONNECTION) {
+                connections.drop(host.id(), e.getMessage());
+            }
+            ProblemType type = switch (e.kind()) {
+                case CONNECTION -> ProblemType.UNAVAILABLE;
+                case NAME_TAKEN, INVALID_STATE, NOT_FOUND, UNSUPPORTED -> ProblemType.CONFLICT;
+                case FAILED -> ProblemType.INTERNAL;
+            };
+            throw new ProblemException(type, "host " + host.name() + ": " + e.getMessage(), List.of(), e);
+        }
+    }
+
+    @Override
+    public Evacuation evacuate(String hostId) {
+        Host host = host(hostId).orElseThrow(() -> ProblemException.notFound("no host " + hostId));
+        if (host.state() == HostState.DOWN) {
+            throw new ProblemException(ProblemType.UNAVAILABLE, "host " + host.name()
+                    + " is DOWN (not connected): its VMs cannot be moved now");
+        }
+        if (host.state() != HostState.MAINTENANCE) {
+            throw ProblemException.conflict("host " + host.name() + " is " + host.state()
+                    + ": put it into maintenance first, so that no new VMs arrive while it is evacuated");
+        }
+        List<Evacuation.Migrated> migrated = new ArrayList<>();
+        List<Evacuation.NotMoved> notMoved = new ArrayList<>();
+        List<Evacuation.NeedsDecision> needsDecision = new ArrayList<>();
+        List<Vm> vms = store.vmsOnHost(host.id()).stream()
+                .sorted(java.util.Comparator.comparing(Vm::name).thenComparing(Vm::id)).toList();
+        for (Vm vm : vms) {
+            switch (vm.state()) {
+                case STOPPED -> {
+                    try {
+                        Vm moved = migrate(vm.id(), null);
+                        migrated.add(new Evacuation.Migrated(vm.id(), vm.name(), moved.hostId(),
+                                store.host(moved.hostId()).map(Host::name).orElse(moved.hostId())));
+                    } catch (ProblemException e) {
+                        notMoved.add(new Evacuation.NotMoved(vm.id(), vm.name(), e.getMessage()));
+                    } catch (RuntimeException e) {
+                        LOG.error("evacuation of host {}: migrating VM {} ({}) failed", host.name(), vm.name(), vm.id(), e);
+                        notMoved.add(new Evacuation.NotMoved(vm.id(), vm.name(), "internal error: " + e.getMessage()));
+                    }
+                }
+                case RUNNING, PAUSED, UNKNOWN -> needsDecision.add(new Evacuation.NeedsDecision(vm.id(), vm.name(), vm.state()));
+                default -> notMoved.add(new Evacuation.NotMoved(vm.id(), vm.name(), migrating.getOrDefault(vm.id(),
+                        "it is " + vm.state() + "; evacuate again when it is done")));
+            }
+        }
+        LOG.info("host {} evacuated: {} VM(s) migrated, {} not moved, {} need a decision", host.name(), migrated.size(),
+                notMoved.size(), needsDecision.size());
+        return new Evacuation(host.id(), host.name(), migrated, notMoved, needsDecision);
     }
 
     /**
@@ -690,6 +954,26 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         p.put("ramMib", vm.ramMib());
         p.put("diskGib", vm.diskGib());
         return DomainEvent.of(type, vm.tenantId(), p);
+    }
+
+    /** {@code vm.migrated}: the payload of {@link #publish} (with the new host) plus {@code fromHostId}. */
+    private void publishMigrated(Vm vm, String fromHostId) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("vmId", vm.id());
+        p.put("name", vm.name());
+        p.put("hostId", vm.hostId());
+        p.put("fromHostId", fromHostId);
+        p.put("offeringId", vm.offeringId());
+        p.put("state", vm.state().name());
+        p.put("vcpu", vm.vcpu());
+        p.put("ramMib", vm.ramMib());
+        p.put("diskGib", vm.diskGib());
+        try {
+            bus.publish(TOPIC, DomainEvent.of("vm.migrated", vm.tenantId(), p));
+        } catch (RuntimeException e) {
+            // as in publish(): the move is stored; the event is lost until an outbox exists
+            LOG.error("could not publish vm.migrated for VM {}: {}", vm.id(), e.getMessage());
+        }
     }
 
     @Override

@@ -520,6 +520,49 @@ final class ComputeStore {
         });
     }
 
+    // --- migration -------------------------------------------------------------------------------
+    // A migration holds its room on the target with a reservation: a PROVISIONING row inserted by
+    // reserve(...) under the target host's lock, like a new VM; it is never announced and is
+    // deleted when the migration ends, either way.
+
+    /**
+     * Moves a migrated VM to its new host and deletes the reservation that held the room there,
+     * in one transaction; only if the VM is still STOPPED on {@code fromHostId} and its state did
+     * not change since {@code version} was read. The state version is incremented, so a resync
+     * that read the VM before the move does not apply what it found.
+     *
+     * @return whether it moved (false: nothing changed)
+     */
+    boolean moveToHost(String vmId, String fromHostId, long version, String toHostId, String reservationId) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE compute_vm SET host_id = ?, "
+                    + "state_version = state_version + 1 WHERE id = ? AND host_id = ? AND state = 'STOPPED' "
+                    + "AND state_version = ?")) {
+                ps.setString(1, toHostId);
+                ps.setString(2, vmId);
+                ps.setString(3, fromHostId);
+                ps.setLong(4, version);
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            deleteReservation(c, reservationId);
+            return true;
+        });
+    }
+
+    /** Deletes a migration's reservation (the migration failed). */
+    void releaseReservation(String reservationId) {
+        db.inTransaction(c -> deleteReservation(c, reservationId));
+    }
+
+    private static int deleteReservation(Connection c, String reservationId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM compute_vm WHERE id = ? AND state = 'PROVISIONING'")) {
+            ps.setString(1, reservationId);
+            return ps.executeUpdate();
+        }
+    }
+
     /** Keyset-paged list, newest first by (created_at, id). */
     Page<Vm> vms(VmFilter f, int limit, String cursor) {
         StringBuilder sql = new StringBuilder("SELECT " + VM_COLUMNS + " FROM compute_vm WHERE 1 = 1");

@@ -2,6 +2,7 @@ package de.sid.verbund.compute.libvirt.internal;
 
 import de.sid.verbund.compute.spi.ComputeException;
 import de.sid.verbund.compute.spi.ComputeException.Kind;
+import de.sid.verbund.compute.spi.DomainExport;
 import de.sid.verbund.compute.spi.DomainInfo;
 import de.sid.verbund.compute.spi.DomainSpec;
 import de.sid.verbund.compute.spi.DomainState;
@@ -394,6 +395,101 @@ final class LibvirtConnection implements HypervisorConnection {
                 Domain d = connect.domainDefineXML(xml);
                 LOG.info("host {}: defined {} from XML", uri, describe(d));
                 return info(d);
+            });
+        }
+    }
+
+    // ---- cold migration
+
+    /**
+     * Reads a shut-off domain with exactly one disk, a storage pool volume (what {@link #define}
+     * creates), for {@link #importDomain} on another host.
+     *
+     * <p>Disk content: this provider does not copy it. Copying between hosts needs libvirt's
+     * storage volume streams ({@code virStorageVolDownload} here, {@code virStorageVolUpload} on
+     * the new host, the way {@code virsh vol-download}/{@code vol-upload} do it), and libvirt-java
+     * 0.5.2 does not expose them; libvirt's test driver does not implement them either ("this
+     * function is not supported by the connection driver: virStorageVolDownload", libvirt 9.0).
+     * A test-driver volume holds no data, so an export from a {@code test:} host loses nothing;
+     * from any other host this refuses (UNSUPPORTED) rather than let the VM arrive on its new host
+     * with an empty disk while its real one is deleted.
+     */
+    @Override
+    public DomainExport exportDomain(String uuid) {
+        return onDomain(uuid, "export", d -> {
+            DomainState state = state(d);
+            requireState(d, "export", state == DomainState.SHUTOFF, "it is " + state.name().toLowerCase(Locale.ROOT)
+                    + "; cold migration needs a shut-off domain");
+            String what = "export domain " + describe(d);
+            String xml = d.getXMLDesc(XML_SECURE | XML_INACTIVE);
+            List<LibvirtXml.DiskSource> disks = LibvirtXml.disks(xml);
+            if (disks.size() != 1 || disks.get(0).pool() == null || disks.get(0).volume() == null) {
+                throw new ComputeException(Kind.UNSUPPORTED, host() + ": " + what + ": only a domain with one disk that "
+                        + "is a storage pool volume can be migrated; its disks: " + disks, null);
+            }
+            if (!holdsNoDiskData()) {
+                throw new ComputeException(Kind.UNSUPPORTED, host() + ": " + what + ": this provider cannot copy the "
+                        + "disk content to another host yet (libvirt-java 0.5.2 has no volume download/upload), and "
+                        + "moving the domain without it would lose the disk", null);
+            }
+            LibvirtXml.DiskSource disk = disks.get(0);
+            StorageVol volume = findVolume(pool(disk.pool(), what), disk.volume());
+            if (volume == null) {
+                throw new ComputeException(Kind.NOT_FOUND, host() + ": " + what + ": its volume " + disk.pool() + "/"
+                        + disk.volume() + " does not exist", null);
+            }
+            return new DomainExport(d.getUUIDString().toLowerCase(Locale.ROOT), d.getName(), xml, disk.pool(),
+                    disk.volume(), volume.getInfo().capacity, LibvirtXml.volumeFormat(volume.getXMLDesc(0)).orElse(null));
+        });
+    }
+
+    /** Whether this host's volumes hold no data that a migration would have to copy: the test driver's. */
+    private boolean holdsNoDiskData() {
+        return uri.startsWith("test:");
+    }
+
+    /**
+     * Creates the exported volume (same pool, name, capacity and format: empty, see
+     * {@link #exportDomain}) and defines the exported XML unchanged (same UUID, name, MAC). The
+     * volume is deleted again when the definition fails.
+     */
+    @Override
+    public DomainInfo importDomain(DomainExport export) {
+        if (export == null || export.xml() == null || export.name() == null || export.storagePool() == null
+                || export.volume() == null || export.capacityBytes() < 1) {
+            throw new IllegalArgumentException("export needs uuid, name, xml, storagePool, volume and a capacity: " + export);
+        }
+        String id = canonical(export.uuid());
+        String what = "import domain " + export.name() + " (uuid " + id + ")";
+        synchronized (defineLock) {
+            return call(what, () -> {
+                Domain byUuid = find(id);
+                if (byUuid != null) {
+                    throw new ComputeException(Kind.NAME_TAKEN, host() + ": " + what + ": the host already has domain "
+                            + describe(byUuid) + "; nothing was created", null);
+                }
+                Domain byName = findByName(export.name());
+                if (byName != null) {
+                    throw new ComputeException(Kind.NAME_TAKEN, host() + ": " + what + ": the name is taken by domain "
+                            + describe(byName) + "; nothing was created", null);
+                }
+                StoragePool pool = pool(export.storagePool(), what);
+                String label = export.storagePool() + "/" + export.volume();
+                if (findVolume(pool, export.volume()) != null) {
+                    throw new ComputeException(Kind.NAME_TAKEN, host() + ": " + what + ": volume " + label
+                            + " exists already (left over?); delete it first; nothing was created", null);
+                }
+                StorageVol volume = pool.storageVolCreateXML(LibvirtXml.volume(export.volume(), export.capacityBytes(),
+                        export.format()), 0);
+                try {
+                    Domain d = connect.domainDefineXML(export.xml());
+                    LOG.info("host {}: imported {} with an empty volume {} of {} bytes", uri, describe(d), label,
+                            export.capacityBytes());
+                    return info(d);
+                } catch (LibvirtException | RuntimeException e) {
+                    deleteQuietly(volume, label);
+                    throw e;
+                }
             });
         }
     }

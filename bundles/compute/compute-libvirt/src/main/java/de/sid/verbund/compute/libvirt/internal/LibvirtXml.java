@@ -101,6 +101,24 @@ final class LibvirtXml {
         return write(doc);
     }
 
+    /**
+     * A volume of {@code capacityBytes} bytes, for re-creating a volume on another host.
+     *
+     * @param format e.g. {@code qcow2}, or {@code null} for the pool's default
+     */
+    static String volume(String name, long capacityBytes, String format) {
+        Document doc = newDocument();
+        Element volume = doc.createElement("volume");
+        doc.appendChild(volume);
+        text(volume, "name", name);
+        text(volume, "capacity", Long.toString(capacityBytes)).setAttribute("unit", "bytes");
+        if (format != null) {
+            Element target = child(volume, "target");
+            child(target, "format").setAttribute("type", format);
+        }
+        return write(doc);
+    }
+
     static String snapshot(String name) {
         Document doc = newDocument();
         Element snapshot = doc.createElement("domainsnapshot");
@@ -180,6 +198,29 @@ final class LibvirtXml {
             }
         }
         return Optional.empty();
+    }
+
+    /** @return the sources of every disk with {@code device='disk'} (not cdrom, floppy, lun), in order */
+    static List<DiskSource> disks(String domainXml) {
+        List<DiskSource> result = new ArrayList<>();
+        for (Element devices : devices(parse(domainXml))) {
+            for (Element disk : children(devices, "disk")) {
+                String device = disk.getAttribute("device");
+                if (!device.isEmpty() && !"disk".equals(device)) {
+                    continue;
+                }
+                Element s = firstChild(disk, "source").orElse(null);
+                result.add(s == null ? new DiskSource(null, null, null) : new DiskSource(blankToNull(s.getAttribute("pool")),
+                        blankToNull(s.getAttribute("volume")), blankToNull(s.getAttribute("file"))));
+            }
+        }
+        return result;
+    }
+
+    /** @return a volume's format ({@code <target><format type=…>}), if it states one */
+    static Optional<String> volumeFormat(String volumeXml) {
+        Element root = parse(volumeXml).getDocumentElement();
+        return firstChild(root, "target").flatMap(t -> firstChild(t, "format")).map(f -> blankToNull(f.getAttribute("type")));
     }
 
     /** @return the snapshot's creation time ({@code <creationTime>}, epoch seconds) */

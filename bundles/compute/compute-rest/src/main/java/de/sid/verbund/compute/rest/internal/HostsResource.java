@@ -1,6 +1,7 @@
 package de.sid.verbund.compute.rest.internal;
 
 import de.sid.verbund.compute.ComputeService;
+import de.sid.verbund.compute.Evacuation;
 import de.sid.verbund.compute.Host;
 import de.sid.verbund.compute.NewHost;
 import de.sid.verbund.core.ProblemException;
@@ -28,8 +29,9 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 @Path("/hosts")
 @Produces(MediaType.APPLICATION_JSON)
 public class HostsResource {
-    private static final String READ = "compute:read:platform";
-    private static final String WRITE = "compute:write:platform";
+    static final String READ = "compute:read:platform";
+    /** Operator actions: hosts, and moving VMs between them. */
+    static final String WRITE = "compute:write:platform";
 
     private final ComputeService compute;
     private final AccessControl access;
@@ -102,5 +104,12 @@ public class HostsResource {
             throw ProblemException.badRequest("request body required: {\"maintenance\": true|false}");
         }
         return compute.setMaintenance(id, body.maintenance());
+    }
+
+    @POST
+    @Path("/{id}/evacuate")
+    public Evacuation evacuate(@PathParam("id") String id) {
+        access.check(WRITE, "host " + id);
+        return compute.evacuate(id);
     }
 }

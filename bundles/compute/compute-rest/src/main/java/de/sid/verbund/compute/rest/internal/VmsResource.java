@@ -35,7 +35,8 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
  * {@code /api/vms}: virtual machines. Authority users see and change only their own
  * authority's VMs ({@code compute:read|write:<authority>}); another authority's VM is answered
  * as unknown (404). SID staff with {@code compute:read:*} see all and may filter by tenant,
- * host and state.
+ * host and state. Migration is an operator action ({@code compute:write:platform}, like the host
+ * actions of {@link HostsResource}), refused (403) to authority users, also for their own VMs.
  */
 @Component(service = VmsResource.class)
 @JaxrsResource
@@ -163,6 +164,18 @@ public class VmsResource {
             throw ProblemException.badRequest("request body required: {vcpu, ramMib}");
         }
         return compute.resize(vm.id(), body.vcpu(), body.ramMib());
+    }
+
+    /** Where to migrate a VM; no target: placement chooses. */
+    public record Migrate(String targetHostId) {
+    }
+
+    @POST
+    @Path("/{id}/migrate")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Vm migrate(@PathParam("id") String id, Migrate body) {
+        access.check(HostsResource.WRITE, "VM " + id);
+        return compute.migrate(id, body == null ? null : body.targetHostId());
     }
 
     @GET
