@@ -3,10 +3,12 @@ package de.sid.verbund.compute.core.internal;
 import de.sid.verbund.compute.libvirt.internal.LibvirtProvider;
 import de.sid.verbund.compute.spi.ComputeProvider;
 import de.sid.verbund.compute.spi.HypervisorConnection;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The real libvirt provider as the service sees it in tests, with what the tests need on top.
@@ -15,11 +17,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <li>It keeps every connection it hands the service, by URI: a connection to a test driver
  * node file is a hypervisor of its own, so a test acts "behind Verbund's back" through the
  * very connection the service holds.</li>
+ * <li>It can be told to refuse connections for a while, as an unreachable host does. A refused
+ * {@link #connect} is a real failed libvirt connect, to a TCP port nothing listens on (the test
+ * driver has no network to take away), so the service gets exactly the
+ * {@link de.sid.verbund.compute.spi.ComputeException} the provider throws for an unreachable host.</li>
  * </ul>
  */
 final class TestDriverProvider implements ComputeProvider {
+    /** Nothing listens on port 1 of the loopback: libvirt's remote driver fails with "Connection refused". */
+    static final String UNREACHABLE = "qemu+tcp://127.0.0.1:1/system";
+
     private final LibvirtProvider libvirt;
     private final Map<String, List<HypervisorConnection>> opened = new ConcurrentHashMap<>();
+    private final AtomicInteger refused = new AtomicInteger();
+    private volatile boolean refusing;
+    private volatile long refuseUntilNanos;
 
     TestDriverProvider(LibvirtProvider libvirt) {
         this.libvirt = libvirt;
@@ -37,9 +49,26 @@ final class TestDriverProvider implements ComputeProvider {
 
     @Override
     public HypervisorConnection connect(String uri) {
+        if (refusing && System.nanoTime() - refuseUntilNanos < 0) {
+            refused.incrementAndGet();
+            HypervisorConnection unexpected = libvirt.connect(UNREACHABLE);
+            unexpected.close();
+            throw new AssertionError(UNREACHABLE + " was expected to refuse connections");
+        }
         HypervisorConnection real = libvirt.connect(uri);
         opened.computeIfAbsent(uri, u -> new CopyOnWriteArrayList<>()).add(real);
         return real;
+    }
+
+    /** From now on, every {@link #connect} fails as for an unreachable host, for {@code outage}. */
+    void refuseFor(Duration outage) {
+        refuseUntilNanos = System.nanoTime() + outage.toNanos();
+        refusing = true;
+    }
+
+    /** @return how many connects were refused */
+    int refused() {
+        return refused.get();
     }
 
     /** @return the connections to {@code uri} handed out so far, oldest first */
