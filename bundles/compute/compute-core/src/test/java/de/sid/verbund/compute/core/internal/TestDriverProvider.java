@@ -1,13 +1,17 @@
 package de.sid.verbund.compute.core.internal;
 
 import de.sid.verbund.compute.libvirt.internal.LibvirtProvider;
+import de.sid.verbund.compute.spi.ComputeException;
 import de.sid.verbund.compute.spi.ComputeProvider;
 import de.sid.verbund.compute.spi.HypervisorConnection;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,8 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * very connection the service holds.</li>
  * <li>It can be told to refuse connections for a while, as an unreachable host does. A refused
  * {@link #connect} is a real failed libvirt connect, to a TCP port nothing listens on (the test
- * driver has no network to take away), so the service gets exactly the
- * {@link de.sid.verbund.compute.spi.ComputeException} the provider throws for an unreachable host.</li>
+ * driver has no network to take away), so the service gets exactly the {@link ComputeException}
+ * the provider throws for an unreachable host.</li>
+ * <li>It can hand out a connection whose first {@code capacity()} fails as if the network dropped
+ * right after the connect: a fault the in-process test driver cannot produce, so it is injected.</li>
  * </ul>
  */
 final class TestDriverProvider implements ComputeProvider {
@@ -32,6 +38,7 @@ final class TestDriverProvider implements ComputeProvider {
     private final AtomicInteger refused = new AtomicInteger();
     private volatile boolean refusing;
     private volatile long refuseUntilNanos;
+    private final AtomicBoolean failNextCapacity = new AtomicBoolean();
 
     TestDriverProvider(LibvirtProvider libvirt) {
         this.libvirt = libvirt;
@@ -57,7 +64,7 @@ final class TestDriverProvider implements ComputeProvider {
         }
         HypervisorConnection real = libvirt.connect(uri);
         opened.computeIfAbsent(uri, u -> new CopyOnWriteArrayList<>()).add(real);
-        return real;
+        return failNextCapacity.getAndSet(false) ? failingFirstCapacity(uri, real) : real;
     }
 
     /** From now on, every {@link #connect} fails as for an unreachable host, for {@code outage}. */
@@ -71,7 +78,28 @@ final class TestDriverProvider implements ComputeProvider {
         return refused.get();
     }
 
-    /** @return the connections to {@code uri} handed out so far, oldest first */
+    /** The next connection handed out fails its first {@code capacity()} with a CONNECTION error. */
+    void failNextCapacity() {
+        failNextCapacity.set(true);
+    }
+
+    private static HypervisorConnection failingFirstCapacity(String uri, HypervisorConnection real) {
+        AtomicBoolean failed = new AtomicBoolean();
+        return (HypervisorConnection) Proxy.newProxyInstance(TestDriverProvider.class.getClassLoader(),
+                new Class<?>[] {HypervisorConnection.class}, (p, m, args) -> {
+                    if (m.getName().equals("capacity") && failed.compareAndSet(false, true)) {
+                        throw new ComputeException(ComputeException.Kind.CONNECTION, "host " + uri
+                                + ": read capacity: Cannot recv data: Connection reset by peer", null);
+                    }
+                    try {
+                        return m.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** @return the connections to {@code uri} handed out so far, oldest first (the real ones) */
     List<HypervisorConnection> handedOut(String uri) {
         return List.copyOf(opened.getOrDefault(uri, List.of()));
     }
@@ -81,7 +109,7 @@ final class TestDriverProvider implements ComputeProvider {
         return opened.getOrDefault(uri, List.of()).size();
     }
 
-    /** @return the connection to {@code uri} handed out last (the one the service holds) */
+    /** @return the connection to {@code uri} handed out last (the real one behind an injected fault) */
     HypervisorConnection latest(String uri) {
         List<HypervisorConnection> list = opened.get(uri);
         if (list == null || list.isEmpty()) {
