@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * One hypervisor connection per host, opened and re-opened in the background with back-off
  * (1 s doubling to 30 s). A connection that stops answering its keepalive is closed: the host
  * becomes DOWN and its VMs UNKNOWN until it is back; then the domain-change callbacks are
- * registered again (they die with the connection) and the host is resynchronised.
+ * registered again (they die with the connection) and the host is resynchronised. A connect
+ * that fails half-way (reading the capacity, recording the host's state) is closed and retried
+ * like a refused one; a failure to record a lost connection does not stop the retries.
  */
 final class HostConnections implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostConnections.class);
@@ -104,20 +106,26 @@ final class HostConnections implements AutoCloseable {
     }
 
     private void attempt(Host host, String hostId, long backoff) {
+        HypervisorConnection c = null;
         try {
             ComputeProvider provider = providers.apply(host.uri()).orElseThrow(() -> new ComputeException(
                     ComputeException.Kind.CONNECTION, "no compute provider for " + host.uri(), null));
-            HypervisorConnection c = provider.connect(host.uri());
+            c = provider.connect(host.uri());
             c.onDomainChange(uuid -> onDomainChange.accept(hostId, uuid));
             open.put(hostId, c);
             HostCapacity cap = c.capacity();
             LOG.info("host {} connected: {} cores, {} MiB, {}", host.name(), cap.cpuCores(), cap.ramMib(), cap.hypervisor());
             listener.connected(host, c);
         } catch (RuntimeException e) {
+            if (c != null) {
+                // failed half-way: left open, the host would stay DOWN with a connection no retry replaces
+                open.remove(hostId, c);
+                closeQuietly(c);
+            }
             if (backoff == 1) {
                 LOG.warn("host {} ({}) not reachable, retrying with back-off: {}", host.name(), host.uri(), e.getMessage());
             }
-            listener.lost(host, e.getMessage());
+            reportLost(host, e.getMessage());
             if (!closed) {
                 scheduler.schedule(() -> connect(hostId, Math.min(backoff * 2, MAX_BACKOFF_S)), backoff, TimeUnit.SECONDS);
             }
@@ -152,8 +160,28 @@ final class HostConnections implements AutoCloseable {
         Host host = tracked.get(hostId);
         if (host != null) {
             LOG.warn("host {}: {}", host.name(), reason);
-            listener.lost(host, reason);
+            reportLost(host, reason);
             scheduler.schedule(() -> connect(hostId, 1), 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Tells the listener; if that fails (e.g. the database), the reconnecting goes on regardless
+     * (an exception here would end the keepalive check's periodic task and every retry).
+     */
+    private void reportLost(Host host, String reason) {
+        try {
+            listener.lost(host, reason);
+        } catch (RuntimeException e) {
+            LOG.error("host {}: could not record that it is unreachable ({}): {}", host.name(), reason, e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(HypervisorConnection c) {
+        try {
+            c.close();
+        } catch (RuntimeException e) {
+            LOG.debug("closing a host connection failed", e);
         }
     }
 

@@ -61,6 +61,8 @@ public class LibvirtProvider implements ComputeProvider {
     @Activate
     public LibvirtProvider(Config config) {
         this.config = config;
+        // before anything touches JNA: its native stub goes under the node's data directory
+        JnaTmpDir.configure(System.getProperties());
         LibvirtEventLoop.start();
         String probeUri = config.probe_uri().strip();
         if (!probeUri.isEmpty()) {
