@@ -106,7 +106,7 @@ class MigrationCommandsTest {
     }
 
     private static Host host(String name) {
-        return new Host(UUID.randomUUID().toString(), name, "test:///default", "ber-1", 8, 16384, BigDecimal.valueOf(4),
+        return new Host(UUID.randomUUID().toString(), name, "test:///default", "ber-1", 8, 16384, 100, BigDecimal.valueOf(4),
                 BigDecimal.ONE, 2048, HostState.ENABLED, Instant.now());
     }
 

@@ -631,7 +631,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             if (target != null) {
                 hostId = target.id();
             } else {
-                List<HostLoad> others = store.loads().stream().filter(l -> !l.host().id().equals(source.id())).toList();
+                List<HostLoad> others = store.loads(vm.antiAffinityGroup()).stream().filter(l -> !l.host().id().equals(source.id())).toList();
                 if (others.isEmpty()) {
                     throw ProblemException.conflict("no other host for VM " + vm.name() + ": only " + source.name()
                             + " is registered");
@@ -645,11 +645,11 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             }
             Vm reservation = new Vm(Ids.newId(), vm.name(), vm.tenantId(), vm.offeringId(), hostId, VmState.PROVISIONING,
                     vm.vcpu(), vm.ramMib(), vm.diskGib(), vm.antiAffinityGroup(), Instant.now().truncatedTo(ChronoUnit.MICROS));
-            if (store.reserve(reservation, load -> Placement.place(pr, List.of(load)).placed())) {
+            if (store.reserve(reservation, load -> Placement.place(pr, List.of(load)).placed(), null)) {
                 return reservation;
             }
             if (target != null) {
-                HostLoad load = store.loads().stream().filter(l -> l.host().id().equals(target.id())).findFirst()
+                HostLoad load = store.loads(vm.antiAffinityGroup()).stream().filter(l -> l.host().id().equals(target.id())).findFirst()
                         .orElseThrow(() -> ProblemException.notFound("no host " + target.id()));
                 throw ProblemException.conflict("VM " + vm.name() + " (" + size + ") does not fit host " + target.name()
                         + ": " + Placement.verdict(pr, load).reason());
@@ -682,11 +682,9 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             Vm moved = new Vm(vm.id(), vm.name(), vm.tenantId(), vm.offeringId(), to.id(), vm.state(), vm.vcpu(),
                     vm.ramMib(), vm.diskGib(), vm.antiAffinityGroup(), vm.createdAt());
             try {
-                synchronized (stripe(vm.id())) {
-                    if (store.moveToHost(vm.id(), source.id(), version, to.id(), reservation.id())) {
-                        publishMigrated(moved, source.id());
-                        return moved;
-                    }
+                if (store.moveToHost(vm.id(), source.id(), version, to.id(), reservation.id(),
+                        migratedEvent(moved, source.id()))) {
+                    return moved;
                 }
             } catch (RuntimeException e) {
                 undoImport(vm, to);
@@ -727,7 +725,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             }
             ProblemType type = switch (e.kind()) {
                 case CONNECTION -> ProblemType.UNAVAILABLE;
-                case NAME_TAKEN, INVALID_STATE, NOT_FOUND, UNSUPPORTED -> ProblemType.CONFLICT;
+                case NAME_TAKEN, INVALID_STATE, NOT_FOUND, UNSUPPORTED, NO_SPACE -> ProblemType.CONFLICT;
                 case FAILED -> ProblemType.INTERNAL;
             };
             throw new ProblemException(type, "host " + host.name() + ": " + e.getMessage(), List.of(), e);
@@ -957,23 +955,12 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
     }
 
     /** {@code vm.migrated}: the payload of {@link #publish} (with the new host) plus {@code fromHostId}. */
-    private void publishMigrated(Vm vm, String fromHostId) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("vmId", vm.id());
-        p.put("name", vm.name());
-        p.put("hostId", vm.hostId());
+    /** {@code vm.migrated}: a {@code vm.*} event with {@code fromHostId} besides the new {@code hostId}. */
+    private static DomainEvent migratedEvent(Vm vm, String fromHostId) {
+        DomainEvent e = vmEvent("vm.migrated", vm);
+        Map<String, Object> p = new LinkedHashMap<>(e.payload());
         p.put("fromHostId", fromHostId);
-        p.put("offeringId", vm.offeringId());
-        p.put("state", vm.state().name());
-        p.put("vcpu", vm.vcpu());
-        p.put("ramMib", vm.ramMib());
-        p.put("diskGib", vm.diskGib());
-        try {
-            bus.publish(TOPIC, DomainEvent.of("vm.migrated", vm.tenantId(), p));
-        } catch (RuntimeException e) {
-            // as in publish(): the move is stored; the event is lost until an outbox exists
-            LOG.error("could not publish vm.migrated for VM {}: {}", vm.id(), e.getMessage());
-        }
+        return new DomainEvent(e.eventId(), e.type(), e.occurredAt(), e.tenantId(), p);
     }
 
     @Override

@@ -527,14 +527,26 @@ final class ComputeStore {
 
     /**
      * Moves a migrated VM to its new host and deletes the reservation that held the room there,
-     * in one transaction; only if the VM is still STOPPED on {@code fromHostId} and its state did
-     * not change since {@code version} was read. The state version is incremented, so a resync
-     * that read the VM before the move does not apply what it found.
+     * in one transaction with its event; only if the VM is still STOPPED on {@code fromHostId} and
+     * its state did not change since {@code version} was read. The state version is incremented,
+     * so a resync that read the VM before the move does not apply what it found. Both hosts are
+     * locked (in id order); the source gives the VM's size back, the target swaps the
+     * reservation's size for the VM's.
      *
+     * @param event published with the move
      * @return whether it moved (false: nothing changed)
      */
-    boolean moveToHost(String vmId, String fromHostId, long version, String toHostId, String reservationId) {
+    boolean moveToHost(String vmId, String fromHostId, long version, String toHostId, String reservationId,
+            DomainEvent event) {
         return db.inTransaction(c -> {
+            for (String id : new java.util.TreeSet<>(List.of(fromHostId, toHostId))) {
+                lockHost(c, id);
+            }
+            Optional<Vm> vm = vmFor(c, vmId, true);
+            Optional<Vm> reservation = vmFor(c, reservationId, true);
+            if (vm.isEmpty() || reservation.isEmpty() || reservation.get().state() != VmState.PROVISIONING) {
+                return false;
+            }
             try (PreparedStatement ps = c.prepareStatement("UPDATE compute_vm SET host_id = ?, "
                     + "state_version = state_version + 1 WHERE id = ? AND host_id = ? AND state = 'STOPPED' "
                     + "AND state_version = ?")) {
@@ -546,20 +558,37 @@ final class ComputeStore {
                     return false;
                 }
             }
-            deleteReservation(c, reservationId);
+            deleteReservation(c, reservation.get());
+            Vm v = vm.get();
+            allocate(c, fromHostId, -v.vcpu(), -v.ramMib(), -v.diskGib());
+            allocate(c, toHostId, v.vcpu(), v.ramMib(), v.diskGib());
+            record(c, event);
             return true;
         });
     }
 
-    /** Deletes a migration's reservation (the migration failed). */
+    /** Deletes a migration's reservation (the migration failed), giving its room back. */
     void releaseReservation(String reservationId) {
-        db.inTransaction(c -> deleteReservation(c, reservationId));
+        db.inTransaction(c -> {
+            Optional<Vm> seen = vmFor(c, reservationId, false);
+            if (seen.isEmpty()) {
+                return 0;
+            }
+            lockHost(c, seen.get().hostId());
+            Optional<Vm> r = vmFor(c, reservationId, true);
+            return r.isPresent() && r.get().state() == VmState.PROVISIONING ? deleteReservation(c, r.get()) : 0;
+        });
     }
 
-    private static int deleteReservation(Connection c, String reservationId) throws SQLException {
+    /** Deletes a reservation row and takes its size off its host; the caller holds the host's lock. */
+    private static int deleteReservation(Connection c, Vm reservation) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM compute_vm WHERE id = ? AND state = 'PROVISIONING'")) {
-            ps.setString(1, reservationId);
-            return ps.executeUpdate();
+            ps.setString(1, reservation.id());
+            int n = ps.executeUpdate();
+            if (n == 1) {
+                allocate(c, reservation.hostId(), -reservation.vcpu(), -reservation.ramMib(), -reservation.diskGib());
+            }
+            return n;
         }
     }
 

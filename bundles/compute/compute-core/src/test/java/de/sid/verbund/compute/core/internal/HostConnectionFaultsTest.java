@@ -9,6 +9,7 @@ import de.sid.verbund.compute.NewHost;
 import de.sid.verbund.compute.libvirt.internal.LibvirtProvider;
 import de.sid.verbund.compute.spi.HypervisorConnection;
 import de.sid.verbund.messaging.artemis.internal.ArtemisMessagingComponent;
+import de.sid.verbund.messaging.outbox.internal.OutboxRelay;
 import de.sid.verbund.messaging.artemis.internal.MessagingConfig;
 import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
 import de.sid.verbund.testsupport.Configs;
@@ -45,6 +46,7 @@ class HostConnectionFaultsTest {
     @TempDir
     static Path brokerDir;
     private static ArtemisMessagingComponent bus;
+    private OutboxRelay outbox;
     private static LibvirtProvider libvirt;
     private static String kvm4Uri;
 
@@ -78,13 +80,14 @@ class HostConnectionFaultsTest {
         // a lock wait fails after 200 ms instead of 10 s, so a held host row is a quick, real database error
         db = new JdbcDatabase(JdbcDatabase.embeddedH2Url(dir).replace("LOCK_TIMEOUT=10000", "LOCK_TIMEOUT=200"),
                 "verbund", "", 8, 10_000);
-        compute = new ComputeServiceImpl(db, bus, uri -> provider.supports(uri) ? Optional.of(provider) : Optional.empty(),
+        compute = new ComputeServiceImpl(db, outbox = new OutboxRelay(db, bus, 20), uri -> provider.supports(uri) ? Optional.of(provider) : Optional.empty(),
                 Configs.of(ComputeConfig.class, "keepalive_check_s", 1L));
     }
 
     @AfterEach
     void tearDown() {
         compute.close();
+        outbox.close();
         db.close();
     }
 

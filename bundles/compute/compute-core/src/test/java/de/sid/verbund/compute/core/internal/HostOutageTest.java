@@ -18,6 +18,7 @@ import de.sid.verbund.core.DomainEvent;
 import de.sid.verbund.core.Ids;
 import de.sid.verbund.messaging.Subscription;
 import de.sid.verbund.messaging.artemis.internal.ArtemisMessagingComponent;
+import de.sid.verbund.messaging.outbox.internal.OutboxRelay;
 import de.sid.verbund.messaging.artemis.internal.MessagingConfig;
 import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
 import de.sid.verbund.testsupport.Configs;
@@ -61,6 +62,7 @@ class HostOutageTest {
     @TempDir
     static Path brokerDir;
     private static ArtemisMessagingComponent bus;
+    private OutboxRelay outbox;
     private static LibvirtProvider libvirt;
     /** Another client of the default hypervisor: changes made here are "outside Verbund". */
     private static HypervisorConnection outside;
@@ -104,7 +106,7 @@ class HostOutageTest {
         });
         provider = new TestDriverProvider(libvirt);
         db = new JdbcDatabase(JdbcDatabase.embeddedH2Url(dir), "verbund", "", 8, 10_000);
-        compute = new ComputeComponent(db, bus, Configs.of(ComputeConfig.class, "keepalive_check_s", 1L,
+        compute = new ComputeComponent(db, outbox = new OutboxRelay(db, bus, 20), Configs.of(ComputeConfig.class, "keepalive_check_s", 1L,
                 "sync_interval_s", ONE_DAY_S, "stop_timeout_s", 5));
         compute.addProvider(provider);
     }
@@ -113,6 +115,7 @@ class HostOutageTest {
     void tearDown() {
         compute.deactivate();
         subscription.close();
+        outbox.close();
         db.close();
         // test:///default outlives the test: remove what this test left there (not the driver's own "test")
         for (DomainInfo d : outside.domains()) {

@@ -27,6 +27,7 @@ import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
 import de.sid.verbund.messaging.Subscription;
 import de.sid.verbund.messaging.artemis.internal.ArtemisMessagingComponent;
+import de.sid.verbund.messaging.outbox.internal.OutboxRelay;
 import de.sid.verbund.messaging.artemis.internal.MessagingConfig;
 import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
 import de.sid.verbund.testsupport.Configs;
@@ -72,6 +73,7 @@ class MigrationTest {
     @TempDir
     static Path brokerDir;
     private static ArtemisMessagingComponent bus;
+    private OutboxRelay outbox;
     private static LibvirtProvider libvirt;
 
     @TempDir
@@ -117,7 +119,7 @@ class MigrationTest {
             }
         });
         db = new JdbcDatabase(JdbcDatabase.embeddedH2Url(dir), "verbund", "", 8, 10_000);
-        compute = new ComputeServiceImpl(db, bus, uri -> libvirt.supports(uri) ? Optional.of(recording())
+        compute = new ComputeServiceImpl(db, outbox = new OutboxRelay(db, bus, 20), uri -> libvirt.supports(uri) ? Optional.of(recording())
                 : Optional.empty(), Configs.of(ComputeConfig.class, "keepalive_check_s", 1L, "stop_timeout_s", 5));
     }
 
@@ -126,6 +128,7 @@ class MigrationTest {
         hook = null;
         compute.close();
         subscription.close();
+        outbox.close();
         db.close();
     }
 
@@ -493,7 +496,7 @@ class MigrationTest {
     }
 
     private HostLoad load(Host host) {
-        return new ComputeStore(db).loads().stream().filter(l -> l.host().id().equals(host.id())).findFirst().orElseThrow();
+        return compute.store().loads().stream().filter(l -> l.host().id().equals(host.id())).findFirst().orElseThrow();
     }
 
     private List<DomainEvent> eventsOf(String vmId) {

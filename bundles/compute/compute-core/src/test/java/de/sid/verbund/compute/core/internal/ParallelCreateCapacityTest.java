@@ -20,6 +20,7 @@ import de.sid.verbund.core.Page;
 import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
 import de.sid.verbund.messaging.artemis.internal.ArtemisMessagingComponent;
+import de.sid.verbund.messaging.outbox.internal.OutboxRelay;
 import de.sid.verbund.messaging.artemis.internal.MessagingConfig;
 import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
 import de.sid.verbund.testsupport.Configs;
@@ -74,6 +75,7 @@ class ParallelCreateCapacityTest {
     @TempDir
     static Path brokerDir;
     private static ArtemisMessagingComponent bus;
+    private OutboxRelay outbox;
     private static LibvirtProvider libvirt;
 
     @TempDir
@@ -104,13 +106,14 @@ class ParallelCreateCapacityTest {
     void setUp() {
         provider = new TestDriverProvider(libvirt);
         db = new JdbcDatabase(JdbcDatabase.embeddedH2Url(dir.resolve("db")), "verbund", "", 8, 10_000);
-        compute = new ComputeServiceImpl(db, bus, uri -> provider.supports(uri) ? Optional.of(provider) : Optional.empty(),
+        compute = new ComputeServiceImpl(db, outbox = new OutboxRelay(db, bus, 20), uri -> provider.supports(uri) ? Optional.of(provider) : Optional.empty(),
                 Configs.of(ComputeConfig.class));
     }
 
     @AfterEach
     void tearDown() {
         compute.close();
+        outbox.close();
         db.close();
     }
 

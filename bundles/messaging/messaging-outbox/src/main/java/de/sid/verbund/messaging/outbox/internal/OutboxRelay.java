@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,8 @@ public final class OutboxRelay implements Outbox, AutoCloseable {
             ps.setString(2, event.eventId().toString());
             ps.setString(3, event.type());
             ps.setString(4, event.tenantId());
-            ps.setObject(5, event.occurredAt().atOffset(ZoneOffset.UTC));
+            // both databases keep microseconds (H2 would round the nanoseconds, PostgreSQL truncate)
+            ps.setObject(5, event.occurredAt().truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC));
             ps.setString(6, payload);
             ps.executeUpdate();
         }
