@@ -11,6 +11,8 @@ import de.sid.verbund.compute.VmFilter;
 import de.sid.verbund.compute.VmRequest;
 import de.sid.verbund.compute.spi.ComputeProvider;
 import de.sid.verbund.core.Page;
+import de.sid.verbund.core.ProblemException;
+import de.sid.verbund.core.ProblemType;
 import de.sid.verbund.core.health.Health;
 import de.sid.verbund.core.health.HealthIndicator;
 import de.sid.verbund.core.health.HealthStatus;
@@ -34,30 +36,83 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs {@link ComputeServiceImpl} in OSGi: providers come and go as services; the periodic full
  * sync runs on its own thread; health {@code hypervisors} reports connected hosts.
+ *
+ * <p>Start-up does not depend on the database being there: the service (schema migration,
+ * configured hosts, connections) is made on a background thread, retried after 1 s doubling to
+ * 30 s. Until it is ready every operation answers 503 and health {@code hypervisors} is DOWN with
+ * the reason.
  */
 @Component(service = {ComputeService.class, HealthIndicator.class, MultiCollector.class}, configurationPid = ComputeConfig.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = ComputeConfig.class)
 public class ComputeComponent implements ComputeService, HealthIndicator, MultiCollector {
+    private static final Logger LOG = LoggerFactory.getLogger(ComputeComponent.class);
     private final List<ComputeProvider> providers = new CopyOnWriteArrayList<>();
     private volatile ComputeServiceImpl compute;
+    private volatile String notReady = "starting";
+    private volatile boolean stopped;
     private final ScheduledExecutorService sync;
     private final ComputeMetrics metrics;
 
     @Activate
     public ComputeComponent(@Reference Database db, @Reference Outbox outbox, ComputeConfig config) {
-        compute = new ComputeServiceImpl(db, outbox, this::provider, config);
-        metrics = new ComputeMetrics(compute.store());
+        metrics = new ComputeMetrics(() -> {
+            ComputeServiceImpl c = compute;
+            return c == null ? null : c.store();
+        });
         sync = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "verbund-compute-sync");
             t.setDaemon(true);
             return t;
         });
-        sync.scheduleWithFixedDelay(compute::resyncAll, config.sync_interval_s(), config.sync_interval_s(), TimeUnit.SECONDS);
+        sync.execute(() -> start(db, outbox, config, 1));
+    }
+
+    private void start(Database db, Outbox outbox, ComputeConfig config, long retrySeconds) {
+        if (stopped) {
+            return;
+        }
+        try {
+            ComputeServiceImpl c = new ComputeServiceImpl(db, outbox, this::provider, config);
+            if (stopped) {
+                c.close();
+                return;
+            }
+            compute = c;
+            if (!"starting".equals(notReady)) {
+                LOG.info("compute ready after the database came back");
+            }
+            notReady = null;
+            sync.scheduleWithFixedDelay(c::resyncAll, config.sync_interval_s(), config.sync_interval_s(), TimeUnit.SECONDS);
+        } catch (RuntimeException e) {
+            String reason = String.valueOf(e.getMessage());
+            if (!reason.equals(notReady)) {
+                LOG.error("compute not ready, retrying in {} s: {}", retrySeconds, reason);
+            }
+            notReady = reason;
+            sync.schedule(() -> start(db, outbox, config, Math.min(retrySeconds * 2, 30)), retrySeconds, TimeUnit.SECONDS);
+        }
+    }
+
+    /** @return whether the service is up (its schema applied, its hosts tracked) */
+    boolean isReady() {
+        return compute != null;
+    }
+
+    /** @throws ProblemException UNAVAILABLE until the service is ready */
+    private ComputeServiceImpl compute() {
+        ComputeServiceImpl c = compute;
+        if (c == null) {
+            throw new ProblemException(ProblemType.UNAVAILABLE, "compute is not ready yet (its database is not "
+                    + "reachable); retrying in the background");
+        }
+        return c;
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -79,8 +134,12 @@ public class ComputeComponent implements ComputeService, HealthIndicator, MultiC
 
     @Deactivate
     void deactivate() {
+        stopped = true;
         sync.shutdownNow();
-        compute.close();
+        ComputeServiceImpl c = compute;
+        if (c != null) {
+            c.close();
+        }
     }
 
     @Override
@@ -90,7 +149,12 @@ public class ComputeComponent implements ComputeService, HealthIndicator, MultiC
 
     @Override
     public Health check() {
-        List<Host> hosts = compute.hosts();
+        String why = notReady;
+        ComputeServiceImpl c = compute;
+        if (c == null) {
+            return Health.down(why == null ? "starting" : why);
+        }
+        List<Host> hosts = c.hosts();
         long down = hosts.stream().filter(h -> h.state() == HostState.DOWN).count();
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("hosts", hosts.size());
@@ -107,109 +171,109 @@ public class ComputeComponent implements ComputeService, HealthIndicator, MultiC
 
     @Override
     public Host registerHost(NewHost host) {
-        return metrics.timed("register-host", () -> compute.registerHost(host));
+        return metrics.timed("register-host", () -> compute().registerHost(host));
     }
 
     @Override
     public List<Host> hosts() {
-        return compute.hosts();
+        return compute().hosts();
     }
 
     @Override
     public Optional<Host> host(String id) {
-        return compute.host(id);
+        return compute().host(id);
     }
 
     @Override
     public Host setMaintenance(String hostId, boolean maintenance) {
-        return metrics.timed("maintenance", () -> compute.setMaintenance(hostId, maintenance));
+        return metrics.timed("maintenance", () -> compute().setMaintenance(hostId, maintenance));
     }
 
     @Override
     public List<de.sid.verbund.compute.spi.DomainInfo> unmanagedDomains(String hostId) {
-        return compute.unmanagedDomains(hostId);
+        return compute().unmanagedDomains(hostId);
     }
 
     @Override
     public Vm adoptDomain(String hostId, String domainUuid, String tenantId, String name) {
-        return metrics.timed("adopt", () -> compute.adoptDomain(hostId, domainUuid, tenantId, name));
+        return metrics.timed("adopt", () -> compute().adoptDomain(hostId, domainUuid, tenantId, name));
     }
 
     @Override
     public PlacementDecision dryRun(PlacementRequest request) {
-        return compute.dryRun(request);
+        return compute().dryRun(request);
     }
 
     @Override
     public Vm createVm(VmRequest request) {
-        return metrics.timed("create", () -> compute.createVm(request));
+        return metrics.timed("create", () -> compute().createVm(request));
     }
 
     @Override
     public Page<Vm> vms(VmFilter filter, int limit, String cursor) {
-        return compute.vms(filter, limit, cursor);
+        return compute().vms(filter, limit, cursor);
     }
 
     @Override
     public Optional<Vm> vm(String id) {
-        return compute.vm(id);
+        return compute().vm(id);
     }
 
     @Override
     public Vm start(String vmId) {
-        return metrics.timed("start", () -> compute.start(vmId));
+        return metrics.timed("start", () -> compute().start(vmId));
     }
 
     @Override
     public Vm stop(String vmId) {
-        return metrics.timed("stop", () -> compute.stop(vmId));
+        return metrics.timed("stop", () -> compute().stop(vmId));
     }
 
     @Override
     public Vm reboot(String vmId) {
-        return metrics.timed("reboot", () -> compute.reboot(vmId));
+        return metrics.timed("reboot", () -> compute().reboot(vmId));
     }
 
     @Override
     public Vm resize(String vmId, int vcpu, long ramMib) {
-        return metrics.timed("resize", () -> compute.resize(vmId, vcpu, ramMib));
+        return metrics.timed("resize", () -> compute().resize(vmId, vcpu, ramMib));
     }
 
     @Override
     public List<de.sid.verbund.compute.spi.Snapshot> snapshots(String vmId) {
-        return compute.snapshots(vmId);
+        return compute().snapshots(vmId);
     }
 
     @Override
     public de.sid.verbund.compute.spi.Snapshot createSnapshot(String vmId, String name) {
-        return metrics.timed("snapshot-create", () -> compute.createSnapshot(vmId, name));
+        return metrics.timed("snapshot-create", () -> compute().createSnapshot(vmId, name));
     }
 
     @Override
     public Vm revertSnapshot(String vmId, String name) {
-        return metrics.timed("snapshot-revert", () -> compute.revertSnapshot(vmId, name));
+        return metrics.timed("snapshot-revert", () -> compute().revertSnapshot(vmId, name));
     }
 
     @Override
     public void deleteSnapshot(String vmId, String name) {
         metrics.timed("snapshot-delete", () -> {
-            compute.deleteSnapshot(vmId, name);
+            compute().deleteSnapshot(vmId, name);
             return null;
         });
     }
 
     @Override
     public Vm delete(String vmId) {
-        return metrics.timed("delete", () -> compute.delete(vmId));
+        return metrics.timed("delete", () -> compute().delete(vmId));
     }
 
     @Override
     public Vm migrate(String vmId, String targetHostId) {
-        return metrics.timed("migrate", () -> compute.migrate(vmId, targetHostId));
+        return metrics.timed("migrate", () -> compute().migrate(vmId, targetHostId));
     }
 
     @Override
     public de.sid.verbund.compute.Evacuation evacuate(String hostId) {
-        return metrics.timed("evacuate", () -> compute.evacuate(hostId));
+        return metrics.timed("evacuate", () -> compute().evacuate(hostId));
     }
 }

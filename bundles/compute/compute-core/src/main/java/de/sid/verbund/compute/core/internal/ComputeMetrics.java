@@ -31,9 +31,10 @@ final class ComputeMetrics implements MultiCollector {
     private final Histogram latency = Histogram.builder().name("verbund_compute_operation_duration_seconds")
             .help("Duration of compute operations").unit(Unit.SECONDS).labelNames("operation")
             .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120).build();
-    private final ComputeStore store;
+    private final Supplier<ComputeStore> store;
 
-    ComputeMetrics(ComputeStore store) {
+    /** @param store the store, or {@code null} while compute is not ready (then only operation metrics) */
+    ComputeMetrics(Supplier<ComputeStore> store) {
         this.store = store;
     }
 
@@ -56,8 +57,9 @@ final class ComputeMetrics implements MultiCollector {
 
     @Override
     public MetricSnapshots collect() {
-        List<HostLoad> loads = store.loads();
-        Map<String, Map<VmState, Long>> byState = store.vmCountsByHostAndState();
+        ComputeStore st = store.get();
+        List<HostLoad> loads = st == null ? List.of() : st.loads();
+        Map<String, Map<VmState, Long>> byState = st == null ? Map.of() : st.vmCountsByHostAndState();
         GaugeSnapshot.Builder vcpuCap = gauge("verbund_compute_host_vcpu_capacity", "vCPUs that may be allocated (cores x overcommit)");
         GaugeSnapshot.Builder vcpuAlloc = gauge("verbund_compute_host_vcpu_allocated", "vCPUs allocated to VMs");
         GaugeSnapshot.Builder ramCap = gauge("verbund_compute_host_memory_capacity_bytes",

@@ -269,9 +269,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
     public Vm createVm(VmRequest r) {
         validate(r);
         String tenant = Ids.parse(r.tenantId()).toString();
-        if (store.nameTaken(tenant, r.name())) {
-            throw ProblemException.conflict("the authority already has a VM named '" + r.name() + "'");
-        }
+        // the name is checked in the reservation's transaction
         Allocator.Allocation a = allocator.allocate(r, tenant);
         Vm vm = a.vm();
         Host host = a.host();
@@ -301,7 +299,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             throw problem(e, host);
         }
         Vm running = with(vm, VmState.RUNNING);
-        if (!store.created(vm.id(), vmEvent("vm.created", with(vm, VmState.STOPPED)), vmEvent("vm.state-changed", running))) {
+        if (!store.created(vm, vmEvent("vm.created", with(vm, VmState.STOPPED)), vmEvent("vm.state-changed", running))) {
             // deleted meanwhile (the only change a PROVISIONING VM allows)
             throw ProblemException.conflict("VM " + vm.name() + " was deleted while it was created");
         }
@@ -645,7 +643,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             }
             Vm reservation = new Vm(Ids.newId(), vm.name(), vm.tenantId(), vm.offeringId(), hostId, VmState.PROVISIONING,
                     vm.vcpu(), vm.ramMib(), vm.diskGib(), vm.antiAffinityGroup(), Instant.now().truncatedTo(ChronoUnit.MICROS));
-            if (store.reserve(reservation, load -> Placement.place(pr, List.of(load)).placed(), null)) {
+            if (store.reserve(reservation, load -> Placement.place(pr, List.of(load)).placed(), null, false)) {
                 return reservation;
             }
             if (target != null) {

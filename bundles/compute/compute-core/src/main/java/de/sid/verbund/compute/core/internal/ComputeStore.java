@@ -206,6 +206,54 @@ final class ComputeStore {
         });
     }
 
+    /** vCPUs, MiB and GiB a host can still take, in SQL: the same arithmetic as {@link Host#vcpuCapacity()} and {@link Host#ramCapacityMib()}. */
+    private static final String VCPU_FREE = "(FLOOR(cpu_cores * cpu_overcommit) - alloc_vcpu)";
+    private static final String RAM_FREE = "(GREATEST(0, FLOOR((ram_mib - ram_reserve_mib) * ram_overcommit)) - alloc_ram_mib)";
+    private static final String DISK_FREE = "(disk_gib - alloc_disk_gib)";
+
+    /**
+     * The hosts a request fits on now, best first for its strategy (most free RAM for SPREAD,
+     * least for PACK, then most free vCPUs, then name and id), at most {@code limit}: the
+     * database does placement's filtering and ordering, so a create reads a few host rows, not
+     * all of them. The rule is {@link de.sid.verbund.compute.core.internal.placement.Placement}'s
+     * (state ENABLED, site, RAM after reserve and overcommit, vCPU after overcommit, disk,
+     * anti-affinity); callers still run it on the result.
+     *
+     * @return the candidates; empty when the request fits nowhere (ask {@link #loads(String)} why)
+     */
+    List<HostLoad> candidates(de.sid.verbund.compute.PlacementRequest r, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + HOST_COLUMNS + ", alloc_vcpu, alloc_ram_mib, alloc_disk_gib "
+                + "FROM compute_host WHERE state = 'ENABLED' AND " + VCPU_FREE + " >= ? AND " + RAM_FREE + " >= ? AND "
+                + DISK_FREE + " >= ?");
+        List<Object> args = new ArrayList<>(List.of(r.vcpu(), r.ramMib(), r.diskGib()));
+        if (r.site() != null) {
+            sql.append(" AND site = ?");
+            args.add(r.site());
+        }
+        if (r.antiAffinityGroup() != null) {
+            sql.append(" AND id NOT IN (SELECT host_id FROM compute_vm WHERE anti_affinity_group = ? AND state IN ("
+                    + HOLDING + "))");
+            args.add(r.antiAffinityGroup());
+        }
+        boolean pack = r.strategy() == de.sid.verbund.compute.PlacementStrategy.PACK;
+        sql.append(" ORDER BY " + RAM_FREE + (pack ? " ASC" : " DESC") + ", " + VCPU_FREE + " DESC, name, id LIMIT ?");
+        args.add(limit);
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setObject(i + 1, args.get(i));
+                }
+                List<HostLoad> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(load(rs, Set.of()));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
     private static HostLoad load(ResultSet rs, Set<String> groups) throws SQLException {
         return new HostLoad(host(rs), rs.getLong("alloc_vcpu"), rs.getLong("alloc_ram_mib"), rs.getLong("alloc_disk_gib"),
                 groups);
@@ -241,12 +289,24 @@ final class ComputeStore {
      * @param fits decides on the locked host's current load
      * @param event published with the insert, or {@code null}
      * @return whether the VM was inserted
+     * @throws ProblemException CONFLICT when the tenant has a live VM of that name already
      */
     boolean reserve(Vm vm, java.util.function.Predicate<HostLoad> fits, DomainEvent event) {
+        return reserve(vm, fits, event, true);
+    }
+
+    /**
+     * As {@link #reserve(Vm, java.util.function.Predicate, DomainEvent)}; a migration's reservation
+     * (a second row of the VM's name) skips the name check.
+     */
+    boolean reserve(Vm vm, java.util.function.Predicate<HostLoad> fits, DomainEvent event, boolean uniqueName) {
         return db.inTransaction(c -> {
             Optional<HostLoad> locked = lockHost(c, vm.hostId());
             if (locked.isEmpty()) {
                 return false;
+            }
+            if (uniqueName && nameTaken(c, vm.tenantId(), vm.name())) {
+                throw ProblemException.conflict("the authority already has a VM named '" + vm.name() + "'");
             }
             HostLoad load = locked.get();
             if (vm.antiAffinityGroup() != null) {
@@ -336,16 +396,18 @@ final class ComputeStore {
     // --- VMs -------------------------------------------------------------------------------------
 
     boolean nameTaken(String tenantId, String name) {
-        return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM compute_vm WHERE tenant_id = ? AND name = ? "
-                    + "AND state NOT IN ('DELETED', 'FAILED')")) {
-                ps.setString(1, tenantId);
-                ps.setString(2, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next();
-                }
+        return db.inTransaction(c -> nameTaken(c, tenantId, name));
+    }
+
+    private static boolean nameTaken(Connection c, String tenantId, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM compute_vm WHERE tenant_id = ? AND name = ? "
+                + "AND state NOT IN ('DELETED', 'FAILED')")) {
+            ps.setString(1, tenantId);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
             }
-        });
+        }
     }
 
     Optional<Vm> vm(String id) {
@@ -377,13 +439,23 @@ final class ComputeStore {
      */
     private boolean transition(String id, VmState to, java.util.function.BiPredicate<Vm, Long> applies,
             DomainEvent... events) {
+        return transition(id, null, to, applies, events);
+    }
+
+    /** @param hostId the VM's host when the caller knows it (saves a read), else {@code null} */
+    private boolean transition(String id, String hostId, VmState to, java.util.function.BiPredicate<Vm, Long> applies,
+            DomainEvent... events) {
         return db.inTransaction(c -> {
-            Optional<Vm> seen = vmFor(c, id, false);
-            if (seen.isEmpty()) {
-                return false;
+            String host = hostId;
+            if (host == null) {
+                Optional<Vm> seen = vmFor(c, id, false);
+                if (seen.isEmpty()) {
+                    return false;
+                }
+                host = seen.get().hostId();
             }
             // host first (the order every capacity change takes), then the VM row
-            lockHost(c, seen.get().hostId());
+            lockHost(c, host);
             Vm vm;
             long version;
             try (PreparedStatement ps = c.prepareStatement("SELECT " + VM_COLUMNS + ", state_version FROM compute_vm "
@@ -397,7 +469,7 @@ final class ComputeStore {
                     version = rs.getLong("state_version");
                 }
             }
-            if (!vm.hostId().equals(seen.get().hostId()) || vm.state() == to || !holds(vm.state())
+            if (!vm.hostId().equals(host) || vm.state() == to || !holds(vm.state())
                     || !applies.test(vm, version)) {
                 return false;
             }
@@ -434,8 +506,8 @@ final class ComputeStore {
      *
      * @return false when the VM is no longer PROVISIONING (deleted meanwhile)
      */
-    boolean created(String id, DomainEvent created, DomainEvent running) {
-        return transition(id, VmState.RUNNING, (vm, version) -> vm.state() == VmState.PROVISIONING, created, running);
+    boolean created(Vm provisioning, DomainEvent created, DomainEvent running) {
+        return transition(provisioning.id(), provisioning.hostId(), VmState.RUNNING, (vm, version) -> vm.state() == VmState.PROVISIONING, created, running);
     }
 
     /**

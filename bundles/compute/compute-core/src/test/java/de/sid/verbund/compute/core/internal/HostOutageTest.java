@@ -109,6 +109,7 @@ class HostOutageTest {
         compute = new ComputeComponent(db, outbox = new OutboxRelay(db, bus, 20), Configs.of(ComputeConfig.class, "keepalive_check_s", 1L,
                 "sync_interval_s", ONE_DAY_S, "stop_timeout_s", 5));
         compute.addProvider(provider);
+        await().atMost(Duration.ofSeconds(30)).until(compute::isReady);
     }
 
     @AfterEach
