@@ -429,10 +429,10 @@ final class ComputeStore {
     }
 
     /**
-     * The one way a VM's state changes: under the lock of its host (taken first), then of its
-     * row, if {@code applies} accepts the VM as it is now and the state differs. Leaving the
-     * holding states (for DELETED or FAILED) gives its size back to the host; DELETED stamps
-     * {@code deleted_at}. A DELETED or FAILED VM never changes again.
+     * The one way a VM's state changes: under the lock of its row (and, when it gives capacity
+     * back, of its host, taken first), if {@code applies} accepts the VM as it is now and the
+     * state differs. Leaving the holding states (for DELETED or FAILED) gives its size back to the
+     * host; DELETED stamps {@code deleted_at}. A DELETED or FAILED VM never changes again.
      *
      * @param event published with the change, or {@code null}
      * @return whether the stored state changed
@@ -445,17 +445,21 @@ final class ComputeStore {
     /** @param hostId the VM's host when the caller knows it (saves a read), else {@code null} */
     private boolean transition(String id, String hostId, VmState to, java.util.function.BiPredicate<Vm, Long> applies,
             DomainEvent... events) {
+        boolean releases = !holds(to);
         return db.inTransaction(c -> {
             String host = hostId;
-            if (host == null) {
+            if (host == null && releases) {
                 Optional<Vm> seen = vmFor(c, id, false);
                 if (seen.isEmpty()) {
                     return false;
                 }
                 host = seen.get().hostId();
             }
-            // host first (the order every capacity change takes), then the VM row
-            lockHost(c, host);
+            if (releases) {
+                // host first (the order every capacity change takes), then the VM row; a change
+                // between holding states moves no capacity and takes the VM row's lock only
+                lockHost(c, host);
+            }
             Vm vm;
             long version;
             try (PreparedStatement ps = c.prepareStatement("SELECT " + VM_COLUMNS + ", state_version FROM compute_vm "
@@ -469,7 +473,7 @@ final class ComputeStore {
                     version = rs.getLong("state_version");
                 }
             }
-            if (!vm.hostId().equals(host) || vm.state() == to || !holds(vm.state())
+            if ((host != null && !vm.hostId().equals(host)) || vm.state() == to || !holds(vm.state())
                     || !applies.test(vm, version)) {
                 return false;
             }
@@ -481,7 +485,7 @@ final class ComputeStore {
                 ps.setString(4, id);
                 ps.executeUpdate();
             }
-            if (!holds(to)) {
+            if (releases) {
                 allocate(c, vm.hostId(), -vm.vcpu(), -vm.ramMib(), -vm.diskGib());
             }
             for (DomainEvent event : events) {
