@@ -39,7 +39,19 @@ public interface ComputeService {
     Vm adoptDomain(String hostId, String domainUuid, String tenantId, String name);
 
     /** Where a VM of this size would go now, and why not elsewhere. Changes nothing. */
-    PlacementDecision dryRun(PlacementRequest request);
+    default PlacementDecision dryRun(PlacementRequest request) {
+        return dryRun(request, null);
+    }
+
+    /**
+     * Where a VM of this size for this authority would go now, and why not elsewhere. Changes
+     * nothing. Anti-affinity groups belong to an authority: a group is looked up among the
+     * authority's VMs only.
+     *
+     * @param tenantId the owning authority; required when the request names an anti-affinity group
+     * @throws de.sid.verbund.core.ProblemException BAD_REQUEST for a group without an authority
+     */
+    PlacementDecision dryRun(PlacementRequest request, String tenantId);
 
     /**
      * Places, defines and starts a VM; publishes {@code vm.created} and {@code vm.state-changed}.

@@ -47,11 +47,11 @@ final class Allocator {
                 r.strategy());
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             // the database narrows the hosts to the best few that fit; placement decides among them
-            List<HostLoad> loads = store.candidates(pr, CANDIDATES);
+            List<HostLoad> loads = store.candidates(pr, tenant, CANDIDATES);
             PlacementDecision d = loads.isEmpty() ? null : Placement.place(pr, loads);
             if (d == null || !d.placed()) {
                 // nothing fits: every host's reason, from all of them
-                List<HostLoad> all = store.loads(r.antiAffinityGroup());
+                List<HostLoad> all = store.loads(tenant, r.antiAffinityGroup());
                 if (all.isEmpty()) {
                     throw ProblemException.conflict("no capacity: no hosts are registered");
                 }

@@ -200,8 +200,8 @@ public class ComputeComponent implements ComputeService, HealthIndicator, MultiC
     }
 
     @Override
-    public PlacementDecision dryRun(PlacementRequest request) {
-        return compute().dryRun(request);
+    public PlacementDecision dryRun(PlacementRequest request, String tenantId) {
+        return compute().dryRun(request, tenantId);
     }
 
     @Override

@@ -72,14 +72,13 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             @Override
             public void connected(Host host, HypervisorConnection connection) {
                 HostCapacity cap = connection.capacity();
-                long diskGib = connection.storagePool(config.storage_pool()).map(StoragePoolInfo::capacityGib).orElse(0L);
-                if (diskGib == 0) {
-                    LOG.warn("host {} has no storage pool '{}' (or it is empty): it takes no VMs", host.name(),
+                if (refreshDisk(host.id(), connection) == 0) {
+                    LOG.warn("host {} has no storage pool '{}' (or it is full): it takes no VMs", host.name(),
                             config.storage_pool());
                 }
                 boolean wasDown = store.host(host.id()).map(h -> h.state() == HostState.DOWN && h.cpuCores() > 0)
                         .orElse(false);
-                store.updateHostStatus(host.id(), cap.cpuCores(), cap.ramMib(), diskGib, true,
+                store.updateHostStatus(host.id(), cap.cpuCores(), cap.ramMib(), -1, true,
                         wasDown ? hostEvent("host.up", host, "connected again") : null);
                 ComputeServiceImpl.this.connections.submit(() -> resync(host.id()));
             }
@@ -253,8 +252,12 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
     // --- placement -------------------------------------------------------------------------------
 
     @Override
-    public PlacementDecision dryRun(PlacementRequest request) {
-        return Placement.place(request, store.loads());
+    public PlacementDecision dryRun(PlacementRequest request, String tenantId) {
+        if (request.antiAffinityGroup() != null && tenantId == null) {
+            throw ProblemException.badRequest("an anti-affinity group belongs to an authority: give tenantId with it");
+        }
+        String tenant = tenantId == null ? null : Ids.parse(tenantId).toString();
+        return Placement.place(request, store.loads(tenant, request.antiAffinityGroup()));
     }
 
     // --- VMs -------------------------------------------------------------------------------------
@@ -285,6 +288,14 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
                     config.storage_pool(), config.network()));
         } catch (ComputeException e) {
             store.setState(vm.id(), VmState.FAILED, null);
+            if (e.kind() == ComputeException.Kind.NO_SPACE) {
+                // the pool holds more than Verbund knows of: learn it, so the next placement does
+                try {
+                    refreshDisk(host.id(), c);
+                } catch (RuntimeException refresh) {
+                    e.addSuppressed(refresh);
+                }
+            }
             throw problem(e, host);
         }
         try {
@@ -337,6 +348,12 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         if (r.image() != null && !r.image().matches("[A-Za-z0-9._-]{1,100}")) {
             errors.add("image must be a volume name of letters, digits, '.', '_', '-'");
         }
+        if (r.offeringId() != null && !r.offeringId().matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+            errors.add("offeringId must be a UUID");
+        }
+        if (r.site() != null && (r.site().isBlank() || r.site().length() > 63)) {
+            errors.add("site must have 1-63 characters");
+        }
         if (r.antiAffinityGroup() != null && !NAME.matcher(r.antiAffinityGroup()).matches()) {
             errors.add("antiAffinityGroup must be 1-63 characters of a-z, 0-9 and '-'");
         }
@@ -387,6 +404,13 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             if (e.kind() == ComputeException.Kind.CONNECTION) {
                 connections.drop(host.id(), e.getMessage());
             }
+            if (e.kind() == ComputeException.Kind.NOT_FOUND && connections.isConnected(host.id())
+                    && !deleting.contains(vm.id())) {
+                // the domain went away behind Verbund's back: correct the view, and say so
+                connections.submit(() -> resyncVm(host.id(), vm.id()));
+                throw new ProblemException(ProblemType.CONFLICT, "VM " + vm.name() + ": its domain is gone from its host "
+                        + "(changed outside Verbund); Verbund's view is being corrected", List.of(), e);
+            }
             throw problem(e, host);
         }
     }
@@ -423,16 +447,33 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
 
     @Override
     public Vm delete(String vmId) {
-        Vm vm = live(vmId);
-        onHost(vm, c -> {
-            if (c.domain(vm.id()).isPresent()) {
-                c.destroy(vm.id());
-                c.undefine(vm.id(), true);
+        Vm failed = vm(vmId).filter(v -> v.state() == VmState.FAILED).orElse(null);
+        if (failed != null) {
+            // a create that failed: nothing of it is left on the host and it was never announced
+            if (!store.discardFailed(failed.id())) {
+                throw ProblemException.conflict("VM " + failed.name() + " changed meanwhile; try again");
             }
-            return null;
-        });
-        return changeState(vm, VmState.DELETED);
+            return with(failed, VmState.DELETED);
+        }
+        Vm vm = live(vmId);
+        // the undefine's own lifecycle event must not be taken for a change behind Verbund's back
+        deleting.add(vm.id());
+        try {
+            onHost(vm, c -> {
+                if (c.domain(vm.id()).isPresent()) {
+                    c.destroy(vm.id());
+                    c.undefine(vm.id(), true);
+                }
+                return null;
+            });
+            return changeState(vm, VmState.DELETED);
+        } finally {
+            deleting.remove(vm.id());
+        }
     }
+
+    /** VMs this node is deleting now: their resyncs wait for the delete to be stored. */
+    private final java.util.Set<String> deleting = ConcurrentHashMap.newKeySet();
 
     @Override
     public Vm resize(String vmId, int vcpu, long ramMib) {
@@ -475,6 +516,12 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
 
     private static final Pattern SNAPSHOT = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
+    private void requireSnapshot(Vm vm, String name) {
+        if (onHost(vm, c -> c.snapshots(vm.id())).stream().noneMatch(x -> x.name().equals(name))) {
+            throw ProblemException.notFound("VM " + vm.name() + " has no snapshot '" + name + "'");
+        }
+    }
+
     private static String snapshotName(String name) {
         if (name == null || !SNAPSHOT.matcher(name).matches()) {
             throw ProblemException.badRequest("snapshot name must be 1-63 characters of a-z, 0-9 and '-'");
@@ -492,13 +539,19 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
     public de.sid.verbund.compute.spi.Snapshot createSnapshot(String vmId, String name) {
         Vm vm = live(vmId);
         String n = snapshotName(name);
-        return onHost(vm, c -> c.createSnapshot(vm.id(), n));
+        return onHost(vm, c -> {
+            if (c.snapshots(vm.id()).stream().anyMatch(x -> x.name().equals(n))) {
+                throw ProblemException.conflict("VM " + vm.name() + " has a snapshot named '" + n + "' already");
+            }
+            return c.createSnapshot(vm.id(), n);
+        });
     }
 
     @Override
     public Vm revertSnapshot(String vmId, String name) {
         Vm vm = live(vmId);
         String n = snapshotName(name);
+        requireSnapshot(vm, n);
         onHost(vm, c -> {
             c.revertSnapshot(vm.id(), n);
             return null;
@@ -511,6 +564,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
     public void deleteSnapshot(String vmId, String name) {
         Vm vm = live(vmId);
         String n = snapshotName(name);
+        requireSnapshot(vm, n);
         onHost(vm, c -> {
             c.deleteSnapshot(vm.id(), n);
             return null;
@@ -629,7 +683,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             if (target != null) {
                 hostId = target.id();
             } else {
-                List<HostLoad> others = store.loads(vm.antiAffinityGroup()).stream().filter(l -> !l.host().id().equals(source.id())).toList();
+                List<HostLoad> others = store.loads(vm.tenantId(), vm.antiAffinityGroup()).stream().filter(l -> !l.host().id().equals(source.id())).toList();
                 if (others.isEmpty()) {
                     throw ProblemException.conflict("no other host for VM " + vm.name() + ": only " + source.name()
                             + " is registered");
@@ -647,7 +701,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
                 return reservation;
             }
             if (target != null) {
-                HostLoad load = store.loads(vm.antiAffinityGroup()).stream().filter(l -> l.host().id().equals(target.id())).findFirst()
+                HostLoad load = store.loads(vm.tenantId(), vm.antiAffinityGroup()).stream().filter(l -> l.host().id().equals(target.id())).findFirst()
                         .orElseThrow(() -> ProblemException.notFound("no host " + target.id()));
                 throw ProblemException.conflict("VM " + vm.name() + " (" + size + ") does not fit host " + target.name()
                         + ": " + Placement.verdict(pr, load).reason());
@@ -788,11 +842,58 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
 
     // --- reconciliation --------------------------------------------------------------------------
 
-    /** Brings the stored state of every VM of a host in line with the hypervisor. */
+    /**
+     * Brings the stored state of every VM of a host in line with the hypervisor.
+     *
+     * <p>Guard: when the host lists none of two or more VMs Verbund has there, they are marked
+     * UNKNOWN, not DELETED, and no event is published: a host that suddenly has no domains at all
+     * is more likely the wrong hypervisor (URI, session instead of system) or one that lost its
+     * state than one whose domains were all undefined at once. An operator then deletes or fixes
+     * them. Single missing domains are DELETED as usual.
+     */
     void resync(String hostId) {
-        for (Vm vm : store.vmsOnHost(hostId)) {
-            resyncVm(hostId, vm.id());
+        List<Vm> vms = store.vmsOnHost(hostId);
+        Host host = store.host(hostId).orElse(null);
+        if (host == null) {
+            return;
         }
+        try {
+            refreshDisk(hostId, connections.require(host.id(), host.name()));
+        } catch (RuntimeException e) {
+            LOG.debug("storage pool of host {} not read: {}", host.name(), e.getMessage());
+        }
+        if (vms.isEmpty()) {
+            return;
+        }
+        List<Vm> known = vms.stream().filter(v -> v.state() != VmState.PROVISIONING).toList();
+        if (known.size() >= 2) {
+            java.util.Set<String> present;
+            try {
+                present = new java.util.HashSet<>(connections.require(host.id(), host.name()).domains().stream()
+                        .map(DomainInfo::uuid).toList());
+            } catch (RuntimeException e) {
+                LOG.warn("resync of host {} postponed: {}", host.name(), e.getMessage());
+                connections.submitLater(() -> resync(hostId), 10);
+                return;
+            }
+            if (known.stream().noneMatch(v -> present.contains(v.id()))) {
+                int n = store.markUnknown(hostId);
+                LOG.error("host {} ({}) lists none of the {} VMs Verbund has there: they are UNKNOWN, not deleted. If "
+                        + "the host really lost them (a test-driver host after a restart does), delete them; otherwise "
+                        + "check its URI", host.name(), host.uri(), known.size());
+                if (n == 0) {
+                    LOG.debug("host {}: VMs were UNKNOWN already", host.name());
+                }
+                return;
+            }
+        }
+        int changed = 0;
+        for (Vm vm : vms) {
+            Vm before = vm;
+            resyncVm(hostId, vm.id());
+            changed += store.vm(vm.id()).map(v -> v.state() != before.state() ? 1 : 0).orElse(0);
+        }
+        LOG.info("host {} resynchronised: {} VM(s) checked, {} changed", host.name(), vms.size(), changed);
     }
 
     /**
@@ -816,7 +917,8 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         }
         Vm vm = seen.get().vm();
         long version = seen.get().version();
-        if (!vm.hostId().equals(hostId) || vm.state() == VmState.DELETED || vm.state() == VmState.FAILED) {
+        if (!vm.hostId().equals(hostId) || vm.state() == VmState.DELETED || vm.state() == VmState.FAILED
+                || deleting.contains(uuid)) {
             return true;
         }
         if (vm.state() == VmState.PROVISIONING) {
@@ -903,6 +1005,21 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
                 resyncVm(hostId, uuid);
             });
         }
+    }
+
+    /**
+     * Reads the VM storage pool of a host and records the room it offers Verbund
+     * ({@link ComputeStore#refreshDisk}).
+     *
+     * @return the pool's capacity, GiB (0 when the host has no such pool)
+     */
+    private long refreshDisk(String hostId, HypervisorConnection c) {
+        Optional<StoragePoolInfo> pool = c.storagePool(config.storage_pool());
+        long gib = 1024L * 1024 * 1024;
+        long capacity = pool.map(StoragePoolInfo::capacityGib).orElse(0L);
+        long used = pool.map(p -> (p.allocationBytes() + gib - 1) / gib).orElse(0L);
+        store.refreshDisk(hostId, capacity, used);
+        return capacity;
     }
 
     /** Resynchronises every connected host (the periodic full sync). */

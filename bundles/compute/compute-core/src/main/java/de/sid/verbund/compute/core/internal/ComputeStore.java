@@ -156,6 +156,27 @@ final class ComputeStore {
         });
     }
 
+    /**
+     * Records the room the VM storage pool offers Verbund: its capacity minus what volumes Verbund
+     * did not create take (images, unmanaged domains), i.e. {@code max(0, capacity − max(0, used −
+     * allocated by Verbund))}, GiB. On thinly provisioned pools the used space is below what
+     * Verbund allocated, and the whole capacity counts.
+     *
+     * @param capacityGib the pool's capacity, GiB (0: no such pool)
+     * @param usedGib what the pool's volumes take now, GiB (rounded up)
+     */
+    void refreshDisk(String id, long capacityGib, long usedGib) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE compute_host SET disk_gib = GREATEST(0, ? - GREATEST(0, "
+                    + "? - alloc_disk_gib)) WHERE id = ?")) {
+                ps.setLong(1, capacityGib);
+                ps.setLong(2, usedGib);
+                ps.setString(3, id);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     void setMaintenance(String id, boolean maintenance) {
         int n = db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE compute_host SET maintenance = ?, state = CASE "
@@ -173,21 +194,23 @@ final class ComputeStore {
 
     /** @return every host with what its VMs hold now */
     List<HostLoad> loads() {
-        return loads(null);
+        return loads(null, null);
     }
 
     /**
+     * @param tenant the authority whose anti-affinity group it is (groups are per authority)
      * @param group an anti-affinity group whose members' hosts to find, or {@code null}
      * @return every host with what its VMs hold now; {@link HostLoad#antiAffinityGroups()} holds
      *         {@code group} on the hosts with a member of it (other groups are not looked up)
      */
-    List<HostLoad> loads(String group) {
+    List<HostLoad> loads(String tenant, String group) {
         return db.inTransaction(c -> {
             Set<String> members = new HashSet<>();
             if (group != null) {
                 try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT host_id FROM compute_vm "
-                        + "WHERE anti_affinity_group = ? AND state IN (" + HOLDING + ")")) {
+                        + "WHERE anti_affinity_group = ? AND tenant_id = ? AND state IN (" + HOLDING + ")")) {
                     ps.setString(1, group);
+                    ps.setString(2, tenant);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             members.add(rs.getString(1));
@@ -219,9 +242,10 @@ final class ComputeStore {
      * (state ENABLED, site, RAM after reserve and overcommit, vCPU after overcommit, disk,
      * anti-affinity); callers still run it on the result.
      *
-     * @return the candidates; empty when the request fits nowhere (ask {@link #loads(String)} why)
+     * @param tenant the authority (its anti-affinity group)
+     * @return the candidates; empty when the request fits nowhere (ask {@link #loads(String, String)} why)
      */
-    List<HostLoad> candidates(de.sid.verbund.compute.PlacementRequest r, int limit) {
+    List<HostLoad> candidates(de.sid.verbund.compute.PlacementRequest r, String tenant, int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + HOST_COLUMNS + ", alloc_vcpu, alloc_ram_mib, alloc_disk_gib "
                 + "FROM compute_host WHERE state = 'ENABLED' AND " + VCPU_FREE + " >= ? AND " + RAM_FREE + " >= ? AND "
                 + DISK_FREE + " >= ?");
@@ -231,9 +255,10 @@ final class ComputeStore {
             args.add(r.site());
         }
         if (r.antiAffinityGroup() != null) {
-            sql.append(" AND id NOT IN (SELECT host_id FROM compute_vm WHERE anti_affinity_group = ? AND state IN ("
-                    + HOLDING + "))");
+            sql.append(" AND id NOT IN (SELECT host_id FROM compute_vm WHERE anti_affinity_group = ? AND tenant_id = ? "
+                    + "AND state IN (" + HOLDING + "))");
             args.add(r.antiAffinityGroup());
+            args.add(tenant);
         }
         boolean pack = r.strategy() == de.sid.verbund.compute.PlacementStrategy.PACK;
         sql.append(" ORDER BY " + RAM_FREE + (pack ? " ASC" : " DESC") + ", " + VCPU_FREE + " DESC, name, id LIMIT ?");
@@ -311,9 +336,10 @@ final class ComputeStore {
             HostLoad load = locked.get();
             if (vm.antiAffinityGroup() != null) {
                 try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM compute_vm WHERE anti_affinity_group = ? "
-                        + "AND host_id = ? AND state IN (" + HOLDING + ") LIMIT 1")) {
+                        + "AND tenant_id = ? AND host_id = ? AND state IN (" + HOLDING + ") LIMIT 1")) {
                     ps.setString(1, vm.antiAffinityGroup());
-                    ps.setString(2, vm.hostId());
+                    ps.setString(2, vm.tenantId());
+                    ps.setString(3, vm.hostId());
                     try (ResultSet rs = ps.executeQuery()) {
                         if (rs.next()) {
                             load = new HostLoad(load.host(), load.vcpu(), load.ramMib(), load.diskGib(),
@@ -503,6 +529,23 @@ final class ComputeStore {
      */
     boolean setState(String id, VmState state, DomainEvent event) {
         return transition(id, state, (vm, version) -> true, event);
+    }
+
+    /**
+     * Removes a FAILED VM from the lists (DELETED): it holds no capacity and was never announced,
+     * so nothing else changes and no event is stored.
+     *
+     * @return whether it was FAILED and is DELETED now
+     */
+    boolean discardFailed(String id) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE compute_vm SET state = 'DELETED', "
+                    + "state_version = state_version + 1, deleted_at = ? WHERE id = ? AND state = 'FAILED'")) {
+                ps.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
+                ps.setString(2, id);
+                return ps.executeUpdate() == 1;
+            }
+        });
     }
 
     /**

@@ -84,6 +84,13 @@ final class HostConnections implements AutoCloseable {
         }
     }
 
+    /** Runs a resync task after a delay, on the resync thread. */
+    void submitLater(Runnable task, long seconds) {
+        if (!closed) {
+            scheduler.schedule(() -> submit(task), seconds, TimeUnit.SECONDS);
+        }
+    }
+
     /** Tries every unconnected host again now (e.g. a provider service has just appeared). */
     void reconnectAll() {
         for (String hostId : tracked.keySet()) {

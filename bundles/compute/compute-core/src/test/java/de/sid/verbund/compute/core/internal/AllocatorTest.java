@@ -132,6 +132,21 @@ class AllocatorTest {
     }
 
     @Test
+    void antiAffinityGroupsBelongToTheirAuthority() {
+        Host a = host("kvm-a", 16_384, 0);
+        Host b = host("kvm-b", 8_192, 0);
+        Vm first = allocator.allocate(new VmRequest("db-1", tenant, null, 1, 1024, 10, null, "db", null, null), tenant).vm();
+        assertThat(first.hostId()).isEqualTo(a.id());
+        // another authority's group of the same name does not keep it off kvm-a
+        String other = Ids.newId();
+        Vm theirs = allocator.allocate(new VmRequest("db-1", other, null, 1, 1024, 10, null, "db", null, null), other).vm();
+        assertThat(theirs.hostId()).isEqualTo(a.id());
+        // but the authority's own second member goes elsewhere
+        Vm second = allocator.allocate(new VmRequest("db-2", tenant, null, 1, 1024, 10, null, "db", null, null), tenant).vm();
+        assertThat(second.hostId()).isEqualTo(b.id());
+    }
+
+    @Test
     void noHostsIsAClearConflict() {
         assertThatThrownBy(() -> allocator.allocate(vm("x", 1024), tenant)).hasMessageContaining("no hosts are registered");
     }
@@ -166,10 +181,11 @@ class AllocatorTest {
                 }
             });
         }
-        // members of group "db" on a few hosts
-        for (int i = 0; i < 5; i++) {
-            Vm member = new Vm(Ids.newId(), "db-" + i, tenant, null, ids.get(random.nextInt(ids.size())), VmState.STOPPED, 1,
-                    1, 0, "db", Instant.now().truncatedTo(ChronoUnit.MICROS));
+        // members of group "db" on a few hosts, and of another authority's group "db" on others
+        String other = Ids.newId();
+        for (int i = 0; i < 10; i++) {
+            Vm member = new Vm(Ids.newId(), "db-" + i, i < 5 ? tenant : other, null, ids.get(random.nextInt(ids.size())),
+                    VmState.STOPPED, 1, 1, 0, "db", Instant.now().truncatedTo(ChronoUnit.MICROS));
             assertThat(store.reserve(member, l -> true, null)).isTrue();
         }
         int placed = 0;
@@ -177,8 +193,8 @@ class AllocatorTest {
             PlacementRequest pr = new PlacementRequest(1 + random.nextInt(8), 256L * (1 + random.nextInt(64)),
                     random.nextInt(20), random.nextInt(3) == 0 ? "db" : null, random.nextBoolean() ? null : sites[random.nextInt(2)],
                     random.nextBoolean() ? PlacementStrategy.SPREAD : PlacementStrategy.PACK);
-            String expected = Placement.place(pr, store.loads(pr.antiAffinityGroup())).hostId();
-            List<HostLoad> candidates = store.candidates(pr, Allocator.CANDIDATES);
+            String expected = Placement.place(pr, store.loads(tenant, pr.antiAffinityGroup())).hostId();
+            List<HostLoad> candidates = store.candidates(pr, tenant, Allocator.CANDIDATES);
             String actual = candidates.isEmpty() ? null : Placement.place(pr, candidates).hostId();
             assertThat(actual).as("run " + run + ": " + pr).isEqualTo(expected);
             placed += expected == null ? 0 : 1;

@@ -293,7 +293,7 @@ class ComputeServiceImplTest {
         compute.deleteSnapshot(vm.id(), "before-upgrade");
         assertThat(compute.snapshots(vm.id())).isEmpty();
         ProblemException missing = catchThrowableOfType(() -> compute.deleteSnapshot(vm.id(), "nope"), ProblemException.class);
-        assertThat(missing.type()).isEqualTo(ProblemType.BAD_REQUEST);
+        assertThat(missing.type()).isEqualTo(ProblemType.NOT_FOUND);
     }
 
     @Test
@@ -408,6 +408,13 @@ class ComputeServiceImplTest {
                 .containsExactly("late");
         assertThat(load(host.id()).diskGib()).isEqualTo(pool - 20);
         assertThat(connection(kvm8Uri).domains()).extracting(DomainInfo::name).noneMatch(n -> n.startsWith("late"));
+        // the refusal taught placement what the foreign volume takes: the next request is refused up front
+        assertThat(compute.host(host.id()).orElseThrow().diskGib()).isEqualTo(pool - 15);
+        ProblemException known = catchThrowableOfType(() -> compute.createVm(new VmRequest("later", tenant, null, 1, 512,
+                10, null, null, null, null)), ProblemException.class);
+        assertThat(known.getMessage()).contains("no capacity").contains("kvm-1: disk " + (pool - 20) + "/" + (pool - 15));
+        assertThat(compute.vms(new VmFilter(tenant, null, VmState.FAILED), 10, null).items()).extracting(Vm::name)
+                .containsExactly("late");
 
         // deleting gives the disk back
         compute.delete(big.id());
@@ -439,6 +446,47 @@ class ComputeServiceImplTest {
         assertThat(load(host.id()).ramMib()).isEqualTo(512);
         assertThat(eventsOf(stale.id())).isEmpty();
         assertAllocationMatchesVms();
+    }
+
+    @Test
+    void dryRunHonoursTheAuthoritysAntiAffinityGroupAndNeedsTheAuthorityForIt() {
+        Host a = enabledHost("kvm-a", kvm8Uri);
+        Host b = enabledHost("kvm-b", kvm4Uri);
+        Vm member = compute.createVm(new VmRequest("db-1", tenant, null, 1, 512, 10, null, "db", null, null));
+        de.sid.verbund.compute.PlacementRequest pr = new de.sid.verbund.compute.PlacementRequest(1, 512, 10, "db", null, null);
+        var d = compute.dryRun(pr, tenant);
+        assertThat(d.hostId()).isNotEqualTo(member.hostId());
+        assertThat(d.explain()).contains("already holds a VM of anti-affinity group db");
+        // another authority's group of that name is its own
+        assertThat(compute.dryRun(pr, otherTenant).verdicts()).allMatch(v -> v.fits());
+        assertThat(catchThrowableOfType(() -> compute.dryRun(pr, null), ProblemException.class).type())
+                .isEqualTo(ProblemType.BAD_REQUEST);
+        assertThat(List.of(a.id(), b.id())).contains(d.hostId());
+    }
+
+    @Test
+    void aFailedVmCanBeDeletedAndAStaleSnapshotOrDomainIsNotAServerError() {
+        enabledHost("kvm-1", kvm8Uri);
+        ProblemException bad = catchThrowableOfType(() -> compute.createVm(new VmRequest("no-image", tenant, null, 1, 512, 10,
+                "no-such-image", null, null, null)), ProblemException.class);
+        assertThat(bad.type()).isEqualTo(ProblemType.BAD_REQUEST);
+        Vm failed = compute.vms(new VmFilter(tenant, null, VmState.FAILED), 10, null).items().get(0);
+        assertThat(compute.delete(failed.id()).state()).isEqualTo(VmState.DELETED);
+        assertThat(compute.vm(failed.id()).orElseThrow().state()).isEqualTo(VmState.DELETED);
+        assertThat(eventsOf(failed.id())).isEmpty();
+
+        Vm vm = compute.createVm(request("web-1", tenant, 1, 512));
+        compute.createSnapshot(vm.id(), "s1");
+        assertThat(catchThrowableOfType(() -> compute.createSnapshot(vm.id(), "s1"), ProblemException.class).type())
+                .isEqualTo(ProblemType.CONFLICT);
+        assertThat(catchThrowableOfType(() -> compute.revertSnapshot(vm.id(), "nope"), ProblemException.class).type())
+                .isEqualTo(ProblemType.NOT_FOUND);
+        assertThat(catchThrowableOfType(() -> compute.deleteSnapshot(vm.id(), "nope"), ProblemException.class).type())
+                .isEqualTo(ProblemType.NOT_FOUND);
+        ProblemException longOffering = catchThrowableOfType(() -> compute.createVm(new VmRequest("x", tenant, "x".repeat(5000),
+                1, 512, 10, null, null, null, null)), ProblemException.class);
+        assertThat(longOffering.type()).isEqualTo(ProblemType.BAD_REQUEST);
+        assertThat(longOffering.getMessage()).contains("offeringId must be a UUID");
     }
 
     @Test

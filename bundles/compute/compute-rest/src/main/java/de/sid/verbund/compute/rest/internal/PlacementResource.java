@@ -34,9 +34,9 @@ public class PlacementResource {
         this.access = access;
     }
 
-    /** The size to place. */
+    /** The size to place; {@code tenantId} is the owning authority (needed with an anti-affinity group). */
     public record DryRun(Integer vcpu, Long ramMib, Integer diskGib, String antiAffinityGroup, String site,
-            PlacementStrategy strategy) {
+            PlacementStrategy strategy, String tenantId) {
     }
 
     @POST
@@ -51,6 +51,6 @@ public class PlacementResource {
             throw ProblemException.badRequest("vcpu, ramMib and diskGib must be at least 1");
         }
         return compute.dryRun(new PlacementRequest(body.vcpu(), body.ramMib(), body.diskGib(), body.antiAffinityGroup(),
-                body.site(), body.strategy()));
+                body.site(), body.strategy()), body.tenantId());
     }
 }
