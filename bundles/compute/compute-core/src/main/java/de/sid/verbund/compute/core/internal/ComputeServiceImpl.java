@@ -56,6 +56,10 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
     public static final String TOPIC = "compute.events";
     private static final Logger LOG = LoggerFactory.getLogger(ComputeServiceImpl.class);
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    /** A libvirt connection URI: a hypervisor driver, optionally a transport, then the rest (libvirt's uri.html). */
+    private static final Pattern LIBVIRT_URI = Pattern.compile(
+            "(qemu|test|lxc|xen|libxl|vbox|vmwareplayer|vmwarews|vmwarefusion|esx|gsx|vpx|bhyve|hyperv|openvz|ch|vz)"
+                    + "(\\+(ssh|libssh|libssh2|tcp|tls|unix|ext))?://[^\\s]{0,490}");
 
     private final ComputeStore store;
     private final Allocator allocator;
@@ -132,7 +136,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         if (h.name() == null || !NAME.matcher(h.name()).matches()) {
             errors.add("name must be 1-63 characters of a-z, 0-9 and '-'");
         }
-        if (h.uri() == null || !h.uri().matches("[a-z+]+://.*")) {
+        if (h.uri() == null || !LIBVIRT_URI.matcher(h.uri()).matches()) {
             errors.add("uri must be a libvirt URI such as qemu+ssh://kvm-1/system or test:///default");
         }
         if (h.site() == null || h.site().isBlank() || h.site().length() > 63) {
@@ -147,12 +151,17 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         if (ram.compareTo(new BigDecimal("0.5")) < 0 || ram.compareTo(BigDecimal.valueOf(4)) > 0) {
             errors.add("ramOvercommit must be between 0.5 and 4");
         }
-        if (reserve < 0) {
-            errors.add("ramReserveMib must not be negative");
+        if (reserve < 0 || reserve > 16L * 1024 * 1024) {
+            errors.add("ramReserveMib must be 0..16777216 (16 TiB)");
         }
         if (!errors.isEmpty()) {
             throw new ProblemException(ProblemType.BAD_REQUEST, "invalid host: " + String.join("; ", errors), errors, null);
         }
+        // (not for the test driver: every connection to a test:// node file is a hypervisor of its own)
+        store.hosts().stream().filter(x -> x.uri().equals(h.uri()) && !h.uri().startsWith("test:")).findFirst().ifPresent(x -> {
+            throw ProblemException.conflict("host " + x.name() + " has that URI already (a hypervisor registered twice "
+                    + "would count its capacity twice)");
+        });
         Host host = new Host(Ids.newId(), h.name(), h.uri(), h.site(), 0, 0, 0, cpu, ram, reserve, HostState.DOWN,
                 Instant.now().truncatedTo(ChronoUnit.MICROS));
         try {

@@ -175,6 +175,22 @@ class ComputeServiceImplTest {
     }
 
     @Test
+    void hostRegistrationRefusesWhatIsNotALibvirtUriAndARealHypervisorTwice() {
+        ProblemException http = catchThrowableOfType(() -> compute.registerHost(new NewHost("web", "http://example.com",
+                "ber-1", null, null, null)), ProblemException.class);
+        assertThat(http.type()).isEqualTo(ProblemType.BAD_REQUEST);
+        assertThat(http.getMessage()).contains("uri must be a libvirt URI");
+        ProblemException reserve = catchThrowableOfType(() -> compute.registerHost(new NewHost("big", "qemu+ssh://kvm-9/system",
+                "ber-1", null, null, 99_999_999_999L)), ProblemException.class);
+        assertThat(reserve.getMessage()).contains("ramReserveMib must be 0..16777216");
+        compute.registerHost(new NewHost("kvm-9", "qemu+ssh://kvm-9/system", "ber-1", null, null, null));
+        ProblemException twice = catchThrowableOfType(() -> compute.registerHost(new NewHost("kvm-9b",
+                "qemu+ssh://kvm-9/system", "ber-1", null, null, null)), ProblemException.class);
+        assertThat(twice.type()).isEqualTo(ProblemType.CONFLICT);
+        assertThat(twice.getMessage()).contains("host kvm-9 has that URI already");
+    }
+
+    @Test
     void hostWithoutProviderStaysDown() {
         Host h = compute.registerHost(new NewHost("vbox-1", "vbox:///session", "ber-1", null, null, null));
 
@@ -589,6 +605,30 @@ class ComputeServiceImplTest {
         await().atMost(WAIT).until(() -> compute.vm(vm.id()).orElseThrow().state(), s -> s == VmState.STOPPED);
         awaitEvents(vm.id(), tuple("vm.created", "STOPPED"), tuple("vm.state-changed", "RUNNING"),
                 tuple("vm.state-changed", "STOPPED"));
+    }
+
+    @Test
+    void aHostThatListsNoneOfItsVmsMakesThemUnknownNotDeleted() {
+        Host host = enabledHost("kvm-1", kvm8Uri);
+        Vm a = compute.createVm(request("web-1", tenant, 1, 512));
+        Vm b = compute.createVm(request("web-2", tenant, 1, 512));
+        awaitEvents(b.id(), tuple("vm.created", "STOPPED"), tuple("vm.state-changed", "RUNNING"));
+        int before = events.size();
+        // the connection dies; the reconnect reaches a hypervisor that has none of the domains (every
+        // connection to a test-driver node file is a fresh one: what a restarted node sees, or on a real
+        // host a wrong URI)
+        connection(kvm8Uri).close();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(opened.get(kvm8Uri)).hasSize(2));
+        awaitEnabled(host.id());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(List.of(compute.vm(a.id()).orElseThrow().state(),
+                compute.vm(b.id()).orElseThrow().state())).containsOnly(VmState.UNKNOWN));
+        compute.resync(host.id());
+        assertThat(compute.vm(a.id()).orElseThrow().state()).isEqualTo(VmState.UNKNOWN);
+        assertThat(events.subList(before, events.size())).extracting(DomainEvent::type).doesNotContain("vm.deleted");
+        // an operator deletes what is gone; its capacity is released then
+        assertThat(compute.delete(a.id()).state()).isEqualTo(VmState.DELETED);
+        assertThat(compute.delete(b.id()).state()).isEqualTo(VmState.DELETED);
+        assertThat(load(host.id()).ramMib()).isZero();
     }
 
     @Test

@@ -49,7 +49,7 @@ public class VmsResource {
 
     @Activate
     public VmsResource(@Reference ComputeService compute, @Reference AccessControl access) {
-        this.compute = compute;
+        this.compute = InfrastructureRedaction.wrap(compute, access);
         this.access = access;
     }
 
