@@ -14,6 +14,8 @@ public class SnmpException extends RuntimeException {
         TIMEOUT,
         /** The agent answered with an error status (RFC 3416 section 3: genErr, tooBig, …). */
         ERROR_STATUS,
+        /** The answer does not fit the request (other OIDs, another number of variable bindings). */
+        BAD_RESPONSE,
         /** Sending failed locally, or the client was closed. */
         TRANSPORT
     }
