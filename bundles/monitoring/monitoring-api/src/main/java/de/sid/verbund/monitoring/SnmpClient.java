@@ -38,9 +38,10 @@ public interface SnmpClient {
      *   <li>tooBig halves max-repetitions and repeats the request; the value that worked is
      *       remembered for the device's address, so later walks start with it; at 1 the request
      *       goes as GETNEXT.</li>
-     *   <li>A GETBULK with an error status other than tooBig, or without an answer, is repeated
-     *       once as GETNEXT; a GETBULK timeout also halves the remembered max-repetitions
-     *       (large answers are the ones lost to fragmentation).</li>
+     *   <li>An error status other than tooBig to a GETBULK switches the rest of the walk to
+     *       GETNEXT. A GETBULK without an answer is repeated once as GETNEXT; if that is
+     *       answered, the remembered max-repetitions are halved (large answers are the ones lost
+     *       to fragmentation), and at 1 the rest of the walk goes as GETNEXT.</li>
      *   <li>An OID not greater than the one before ends the walk, keeps the rows so far and
      *       marks it {@linkplain WalkEnd#OID_NOT_INCREASING partial}; so does reaching
      *       {@link SnmpTarget#maxRequestsPerWalk()}.</li>

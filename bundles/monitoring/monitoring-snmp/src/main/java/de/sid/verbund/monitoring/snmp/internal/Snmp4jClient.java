@@ -82,13 +82,13 @@ public final class Snmp4jClient implements SnmpClient, AutoCloseable {
         transport = new DefaultUdpTransportMapping(new UdpAddress(localAddress, 0), false);
         transport.setReceiveBufferSize(RECEIVE_BUFFER_BYTES);
         snmp = new Snmp(dispatcher, transport);
+        snmp.listen();
         AtomicInteger n = new AtomicInteger();
         completions = Executors.newFixedThreadPool(completionThreads, r -> {
             Thread t = new Thread(r, "verbund-snmp-completion-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        snmp.listen();
         LOG.info("SNMP client listening on {}", transport.getListenAddress());
     }
 
