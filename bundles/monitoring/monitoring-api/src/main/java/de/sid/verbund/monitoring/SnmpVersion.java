@@ -1,0 +1,9 @@
+package de.sid.verbund.monitoring;
+
+/** The SNMP protocol version a device is polled with. SNMPv3 (USM) is not there yet. */
+public enum SnmpVersion {
+    /** SNMPv1 (RFC 1157): GETNEXT walks, {@code noSuchName} errors, no Counter64. */
+    V1,
+    /** SNMPv2c (RFC 1901, RFC 3416): GETBULK walks, exception values instead of {@code noSuchName}. */
+    V2C
+}
