@@ -47,7 +47,11 @@ public final class ReplayAgent implements CommandResponder, AutoCloseable {
     private ReplayAgent(Map<String, RecordTable> byCommunity, InetSocketAddress listen, int threads) throws IOException {
         byCommunity.forEach((community, table) ->
                 tables.put(new OctetString(community.getBytes(StandardCharsets.UTF_8)), table));
-        transport = new DefaultUdpTransportMapping(new UdpAddress(listen.getAddress(), listen.getPort()), false);
+        try {
+            transport = new DefaultUdpTransportMapping(new UdpAddress(listen.getAddress(), listen.getPort()), false);
+        } catch (IOException e) {
+            throw cannotListen(listen, e);
+        }
         transport.setReceiveBufferSize(4 << 20);
         MessageDispatcherImpl core = new MessageDispatcherImpl();
         core.addMessageProcessingModel(new MPv1());
@@ -81,11 +85,15 @@ public final class ReplayAgent implements CommandResponder, AutoCloseable {
             agent.transport.listen();
         } catch (IOException e) {
             agent.close();
-            throw new IOException("cannot listen on udp:" + listen.getHostString() + ":" + listen.getPort()
-                    + ": " + e.getMessage(), e);
+            throw cannotListen(listen, e);
         }
         LOG.debug("replay agent on {} serves {} communities", agent.address(), tables.size());
         return agent;
+    }
+
+    private static IOException cannotListen(InetSocketAddress listen, IOException e) {
+        return new IOException("cannot listen on udp:" + listen.getAddress().getHostAddress() + ":" + listen.getPort()
+                + ": " + e.getMessage(), e);
     }
 
     /** The address the agent listens on (with the actual port when started with port 0). */
