@@ -22,7 +22,7 @@ public final class SnmpsimMain {
         PrintStream err = System.err;
         Path data = null;
         InetSocketAddress listen = null;
-        int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
+        int threads = 1;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];

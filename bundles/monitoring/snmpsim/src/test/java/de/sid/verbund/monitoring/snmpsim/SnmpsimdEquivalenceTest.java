@@ -111,7 +111,7 @@ class SnmpsimdEquivalenceTest {
             }
         }
 
-        agent = ReplayAgent.start(data.tables(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2);
+        agent = ReplayAgent.start(data.tables(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
         agentAddress = new UdpAddress(agent.address().getAddress(), agent.address().getPort());
 
         MessageDispatcherImpl dispatcher = new MessageDispatcherImpl();
