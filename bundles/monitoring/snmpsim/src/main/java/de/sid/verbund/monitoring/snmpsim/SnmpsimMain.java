@@ -40,6 +40,9 @@ public final class SnmpsimMain {
             if (data == null || listen == null) {
                 throw new IllegalArgumentException("--data and --listen are required");
             }
+            if (threads < 1) {
+                throw new IllegalArgumentException("--threads must be at least 1");
+            }
         } catch (IllegalArgumentException | UnknownHostException e) {
             err.println("snmpsim: error: " + e.getMessage());
             err.println(USAGE);
