@@ -153,9 +153,14 @@ class HazelcastClusterComponentTest {
         // no goodbye: what a killed process looks like to the others
         Hazelcast.getHazelcastInstanceByName("c2").getLifecycleService().terminate();
 
-        await().atMost(FORMATION).untilAsserted(() -> assertListenersSawAllKeysOnce(seen));
-        assertThat(survivors).allSatisfy(m -> assertThat(m.members()).hasSize(2));
-        assertEachKeyOwnedByExactlyOne(survivors);
+        // after the crash Hazelcast first promotes backups, then may rebalance partitions among the
+        // survivors: while a partition moves, the two members' local views can differ for a moment,
+        // so "exactly one owner" is the state the cluster settles in, not one it holds at every instant
+        await().atMost(FORMATION).untilAsserted(() -> {
+            assertListenersSawAllKeysOnce(seen);
+            assertThat(survivors).allSatisfy(m -> assertThat(m.members()).hasSize(2));
+            assertEachKeyOwnedByExactlyOne(survivors);
+        });
         assertThat(members.get(2).check().status()).isEqualTo(HealthStatus.DOWN);
         assertThat(members.get(2).isLocalOwner("device:1")).isFalse();
     }
