@@ -279,7 +279,8 @@ public final class ProfileMapper {
         return switch (type) {
             case DISPLAY_STRING -> v instanceof SnmpValue.OctetString s ? OctetStrings.render(s, TextualConvention.DISPLAY_STRING) : null;
             case PHYS_ADDRESS -> v instanceof SnmpValue.OctetString s ? OctetStrings.render(s, TextualConvention.PHYS_ADDRESS) : null;
-            case OCTET_STRING -> v instanceof SnmpValue.OctetString s ? OctetStrings.render(s, TextualConvention.HEX) : null;
+            case OCTET_STRING -> v instanceof SnmpValue.OctetString s ? OctetStrings.render(s, TextualConvention.HEX)
+                    : v instanceof SnmpValue.ObjectIdentifier o ? o.value().toString() : null; // ifSpecific is an OID, typed OctetString by snmp_exporter
             case DATE_AND_TIME -> v instanceof SnmpValue.OctetString s ? OctetStrings.render(s, TextualConvention.DATE_AND_TIME) : null;
             case OBJECT_IDENTIFIER -> v instanceof SnmpValue.ObjectIdentifier o ? o.value().toString() : null;
             case ENUM_AS_INFO, ENUM_AS_STATE_SET -> {
