@@ -120,12 +120,14 @@ class HazelcastClusterComponentTest {
 
         // a graceful leaver hands its partitions over first, then leaves: both are seen in time;
         // what each survivor's listener saw at its last call covers every key, each once
+        // (the views of the two survivors settle on one owner per key: a partition still moving can
+        // have no owner in one member's view for a moment under load)
         await().atMost(FORMATION).untilAsserted(() -> {
             assertListenersSawAllKeysOnce(seen);
             assertThat(survivors).allSatisfy(m -> assertThat(m.members()).hasSize(2));
+            assertEachKeyOwnedByExactlyOne(survivors);
+            assertThat(KEYS.stream().map(m0::ownerOf).collect(Collectors.toSet())).containsExactlyInAnyOrder("m0", "m1");
         });
-        assertEachKeyOwnedByExactlyOne(survivors);
-        assertThat(KEYS.stream().map(m0::ownerOf).collect(Collectors.toSet())).containsExactlyInAnyOrder("m0", "m1");
         assertThat(removedCalls).hasValue(0);
         assertThat(m2.isLocalOwner("device:1")).isFalse();
         assertThat(m2.check().details()).containsEntry("state", "stopped");
