@@ -31,7 +31,7 @@ import java.util.function.UnaryOperator;
  * Lines whose OID is not an OID (windows_svr_2019_1809 has anonymised {@code xx} arcs) are skipped.
  */
 final class Snmprec {
-    static final Path DIR = Path.of("../../../../shared/data/snmprec");
+    static final Path DIR = de.sid.verbund.testsupport.SharedData.data("snmprec");
 
     private final NavigableMap<Oid, SnmpValue> data;
 

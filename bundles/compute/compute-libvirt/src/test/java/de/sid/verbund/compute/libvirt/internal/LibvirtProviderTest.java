@@ -48,7 +48,7 @@ import org.w3c.dom.Element;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class LibvirtProviderTest {
-    private static final Path SHARED_DOMAINS = Paths.get("/work/shared/data/libvirt/domains");
+    private static final Path SHARED_DOMAINS = de.sid.verbund.testsupport.SharedData.data("libvirt/domains");
     private static LibvirtProvider provider;
     private static String hostUri;
 
