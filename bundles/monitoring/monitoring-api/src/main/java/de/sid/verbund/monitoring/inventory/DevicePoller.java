@@ -1,0 +1,14 @@
+package de.sid.verbund.monitoring.inventory;
+
+import java.util.concurrent.CompletionStage;
+
+/** Polls devices of the inventory on their schedules; this is the "poll now" of REST and shell. */
+public interface DevicePoller {
+    /**
+     * Polls a device at once, besides its schedule; its samples replace the latest ones exposed.
+     *
+     * @return the outcome; completes normally also when the device does not answer
+     *         ({@link PollSummary#up()} false)
+     */
+    CompletionStage<PollSummary> pollNow(Device device);
+}
