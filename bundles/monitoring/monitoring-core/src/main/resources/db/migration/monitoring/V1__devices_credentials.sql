@@ -24,6 +24,7 @@ CREATE TABLE monitoring_device (
     profiles        VARCHAR(1000) NOT NULL,
     credential_id   VARCHAR(36)  NOT NULL REFERENCES monitoring_credential (id),
     created_at      TIMESTAMP WITH TIME ZONE NOT NULL,
-    CONSTRAINT monitoring_device_agent UNIQUE (address, port)
+    -- one agent may serve several devices by community (a simulator, a proxy, Cisco community@vlan)
+    CONSTRAINT monitoring_device_agent UNIQUE (address, port, credential_id)
 );
 CREATE INDEX monitoring_device_credential ON monitoring_device (credential_id);

@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * The devices Verbund polls and their credentials. Invalid input fails with a
  * {@link de.sid.verbund.core.ProblemException} BAD_REQUEST naming every wrong field, a duplicate
- * name (or a second device for the same address and port) with CONFLICT, an unknown id with
+ * name (or a second device for the same address, port and credential) with CONFLICT, an unknown id with
  * NOT_FOUND.
  */
 public interface DeviceInventory {

@@ -55,7 +55,7 @@ final class Inventory implements DeviceInventory {
         if (store.credential(v.credentialId()).isEmpty()) {
             throw ProblemException.badRequest("invalid device: no credential " + v.credentialId());
         }
-        store.clash(v.name(), v.address(), v.port()).ifPresent(this::conflict);
+        store.clash(v.name(), v.address(), v.port(), v.credentialId()).ifPresent(this::conflict);
         Device device = new Device(Ids.newId(), v.name(), v.address(), v.port(), v.site(), v.kind(), v.pollIntervalS(),
                 v.profiles(), v.credentialId(), Instant.now().truncatedTo(ChronoUnit.MICROS));
         try {
@@ -63,9 +63,9 @@ final class Inventory implements DeviceInventory {
         } catch (PersistenceException e) {
             if (e.isUniqueViolation()) {
                 // registered at the same moment by another caller or node
-                store.clash(v.name(), v.address(), v.port()).ifPresent(this::conflict);
+                store.clash(v.name(), v.address(), v.port(), v.credentialId()).ifPresent(this::conflict);
                 throw ProblemException.conflict("device '" + v.name() + "' or agent " + v.address() + ":" + v.port()
-                        + " is registered already");
+                        + " with that credential is registered already");
             }
             throw e;
         }
@@ -76,7 +76,7 @@ final class Inventory implements DeviceInventory {
 
     private void conflict(Device existing) {
         throw ProblemException.conflict("device '" + existing.name() + "' (" + existing.id() + ") has that name or agent "
-                + existing.address() + ":" + existing.port() + " already");
+                + existing.address() + ":" + existing.port() + " with that credential already");
     }
 
     @Override

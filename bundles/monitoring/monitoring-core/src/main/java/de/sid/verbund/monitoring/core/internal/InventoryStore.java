@@ -169,14 +169,18 @@ final class InventoryStore {
         });
     }
 
-    /** @return the device with that name or that agent (address and port), if any */
-    Optional<Device> clash(String name, String address, int port) {
+    /**
+     * @return the device with that name, or with that agent (address and port) and credential, if
+     *         any (one agent may serve several devices by community: a simulator, a proxy)
+     */
+    Optional<Device> clash(String name, String address, int port, String credentialId) {
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + DEVICE_COLUMNS + " FROM monitoring_device "
-                    + "WHERE name = ? OR (address = ? AND port = ?) ORDER BY name LIMIT 1")) {
+                    + "WHERE name = ? OR (address = ? AND port = ? AND credential_id = ?) ORDER BY name LIMIT 1")) {
                 ps.setString(1, name);
                 ps.setString(2, address);
                 ps.setInt(3, port);
+                ps.setString(4, credentialId);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(device(rs)) : Optional.empty();
                 }

@@ -69,14 +69,14 @@ class InventoryTest {
         Device d = inventory.createDevice(new NewDevice("sw-core-1", "10.1.0.1", null, "dc1-room2", "Switch", null,
                 null, cr.id()));
         Device ups = inventory.createDevice(new NewDevice("ups-1", "UPS-1.dc1.example", 1161, "dc1", "ups", 30,
-                List.of("system", "ups-mib"), cr.id()));
+                List.of("system", "ups_mib"), cr.id()));
 
         assertThat(d.port()).isEqualTo(161);
         assertThat(d.pollIntervalS()).isEqualTo(60);
         assertThat(d.kind()).isEqualTo(DeviceKind.SWITCH);
         assertThat(d.profiles()).isEmpty();
         assertThat(inventory.device(d.id())).contains(d);
-        assertThat(inventory.device(ups.id()).orElseThrow().profiles()).containsExactly("system", "ups-mib");
+        assertThat(inventory.device(ups.id()).orElseThrow().profiles()).containsExactly("system", "ups_mib");
         assertThat(inventory.device(ups.id()).orElseThrow().address()).isEqualTo("ups-1.dc1.example");
         assertThat(inventory.device(UUID.randomUUID().toString())).isEmpty();
         assertThat(inventory.allDevices()).extracting(Device::name).containsExactly("sw-core-1", "ups-1");
@@ -108,7 +108,7 @@ class InventoryTest {
     }
 
     @Test
-    void aSecondDeviceWithTheSameNameOrAgentIsAConflict() {
+    void aSecondDeviceWithTheSameNameOrAgentAndCredentialIsAConflict() {
         Credential cr = v2c("c");
         Device first = inventory.createDevice(device("sw-1", "10.0.0.1", 161, cr.id()));
 
@@ -117,12 +117,16 @@ class InventoryTest {
         ProblemException sameAgent = catchThrowableOfType(() -> inventory.createDevice(device("sw-2", "10.0.0.1", 161,
                 cr.id())), ProblemException.class);
         Device otherPort = inventory.createDevice(device("sw-2", "10.0.0.1", 1161, cr.id()));
+        // one agent serving several devices by community (a simulator, a proxy) is allowed
+        Credential other = inventory.createCredential(new NewCredential("other", "v2c", "other", null, null, null, null, null));
+        Device otherCommunity = inventory.createDevice(device("sw-3", "10.0.0.1", 161, other.id()));
 
         assertThat(sameName.type()).isEqualTo(ProblemType.CONFLICT);
         assertThat(sameName.getMessage()).contains("sw-1", first.id());
         assertThat(sameAgent.type()).isEqualTo(ProblemType.CONFLICT);
         assertThat(sameAgent.getMessage()).contains("10.0.0.1:161");
         assertThat(otherPort.port()).isEqualTo(1161);
+        assertThat(otherCommunity.credentialId()).isEqualTo(other.id());
         assertThat(catchThrowableOfType(() -> v2c("c"), ProblemException.class).type()).isEqualTo(ProblemType.CONFLICT);
     }
 
