@@ -59,15 +59,7 @@ public class PollerComponent implements DevicePoller, MultiCollector {
         if (!dir.isAbsolute()) {
             dir = Path.of(System.getProperty("karaf.base", ".")).resolve(dir);
         }
-        Map<String, Profile> profiles;
-        try {
-            profiles = new ProfileLoader().loadDirectory(dir);
-            LOG.info("Device poller: {} profiles from {}: {}", profiles.size(), dir, profiles.keySet());
-        } catch (RuntimeException e) {
-            LOG.error("Device poller: profiles in {} not loaded, devices are polled for verbund_device_up only: {}", dir,
-                    e.getMessage());
-            profiles = Map.of();
-        }
+        Map<String, Profile> profiles = loadProfiles(dir);
         DevicePolling p = new DevicePolling(inventory, snmp, profiles, scheduler, config.max_concurrent_polls(),
                 Duration.ofMillis(config.timeout_ms()), config.retries());
         polling = p;
@@ -78,6 +70,23 @@ public class PollerComponent implements DevicePoller, MultiCollector {
                 LOG.warn("Device poller: device list not read, next try in {} s: {}", config.sync_interval_s(), e.getMessage());
             }
         }, 0, Math.max(1, config.sync_interval_s()), TimeUnit.SECONDS);
+    }
+
+    private static Map<String, Profile> loadProfiles(Path dir) {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            LOG.warn("Device poller: no profiles directory {} (profiles.dir in {}.cfg); devices are polled for "
+                    + "verbund_device_up only", dir, PollerConfig.PID);
+            return Map.of();
+        }
+        try {
+            Map<String, Profile> profiles = new ProfileLoader().loadDirectory(dir);
+            LOG.info("Device poller: {} profiles from {}: {}", profiles.size(), dir, profiles.keySet());
+            return profiles;
+        } catch (RuntimeException e) {
+            LOG.error("Device poller: profiles in {} not loaded, devices are polled for verbund_device_up only: {}", dir,
+                    e.getMessage());
+            return Map.of();
+        }
     }
 
     @Deactivate

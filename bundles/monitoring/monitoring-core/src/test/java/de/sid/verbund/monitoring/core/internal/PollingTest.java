@@ -15,6 +15,7 @@ import de.sid.verbund.monitoring.snmp.internal.Snmp4jClient;
 import de.sid.verbund.monitoring.snmpsim.DataDirectory;
 import de.sid.verbund.monitoring.snmpsim.ReplayAgent;
 import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
+import de.sid.verbund.testsupport.Configs;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -173,5 +174,27 @@ class PollingTest {
 
         assertThat(p.samples(devices.get(0).id())).isEmpty();
         assertThat(exposition()).doesNotContain("device=\"a\"").contains("verbund_device_up{device=\"b\",site=\"dc1\"} 1.0");
+    }
+
+    @Test
+    void theComponentStartsInTheBackgroundAndPollsWhatTheInventoryHolds() throws Exception {
+        Device sw = device("sw-1", "procurve_2520", agent.address().getPort(), 10, List.of());
+        PollerComponent component = new PollerComponent(inventory, snmp, Configs.of(PollerConfig.class,
+                "profiles_dir", PROFILES.toAbsolutePath().toString(), "sync_interval_s", 1, "timeout_ms", 500));
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> {
+                try {
+                    return component.pollNow(sw).toCompletableFuture().get(10, TimeUnit.SECONDS).up();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    return false; // starting, or its scheduled poll is in flight
+                }
+            });
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            new PrometheusTextFormatWriter(false).write(out, component.collect());
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("verbund_device_up{device=\"sw-1\",site=\"dc1\"} 1.0",
+                    "ifHCInOctets{");
+        } finally {
+            component.deactivate();
+        }
     }
 }
