@@ -4,24 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import de.sid.verbund.core.Page;
 import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
-import de.sid.verbund.monitoring.SnmpTarget;
 import de.sid.verbund.monitoring.inventory.Credential;
 import de.sid.verbund.monitoring.inventory.Device;
-import de.sid.verbund.monitoring.inventory.DeviceInventory;
-import de.sid.verbund.monitoring.inventory.DeviceKind;
 import de.sid.verbund.monitoring.inventory.NewCredential;
 import de.sid.verbund.monitoring.inventory.NewDevice;
 import de.sid.verbund.monitoring.inventory.PollSummary;
 import de.sid.verbund.testsupport.FakeAccess;
+import de.sid.verbund.testsupport.FakeInventory;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import javax.ws.rs.core.Response;
@@ -113,79 +106,5 @@ class MonitoringResourcesTest {
                 .isEqualTo(ProblemType.BAD_REQUEST);
         assertThat(catchThrowableOfType(() -> devices.list("ten", null), ProblemException.class).type())
                 .isEqualTo(ProblemType.BAD_REQUEST);
-    }
-
-    /** An in-memory inventory (no validation: that is monitoring-core's, tested there) recording the calls. */
-    static final class FakeInventory implements DeviceInventory {
-        final List<String> calls = new ArrayList<>();
-        final Map<String, Device> devices = new LinkedHashMap<>();
-        final Map<String, Credential> credentials = new LinkedHashMap<>();
-
-        @Override
-        public Page<Device> devices(int limit, String cursor) {
-            calls.add("devices");
-            return new Page<>(List.copyOf(devices.values()), null);
-        }
-
-        @Override
-        public List<Device> allDevices() {
-            calls.add("allDevices");
-            return List.copyOf(devices.values());
-        }
-
-        @Override
-        public Optional<Device> device(String id) {
-            calls.add("device");
-            return Optional.ofNullable(devices.get(id));
-        }
-
-        @Override
-        public Device createDevice(NewDevice n) {
-            calls.add("createDevice");
-            Device d = new Device(UUID.randomUUID().toString(), n.name(), n.address(), n.port() == null ? 161 : n.port(),
-                    n.site(), DeviceKind.parse(n.kind()).orElseThrow(), 60, List.of(), n.credentialId(), Instant.now());
-            devices.put(d.id(), d);
-            return d;
-        }
-
-        @Override
-        public void deleteDevice(String id) {
-            calls.add("deleteDevice");
-            if (devices.remove(id) == null) {
-                throw ProblemException.notFound("no device " + id);
-            }
-        }
-
-        @Override
-        public List<Credential> credentials() {
-            calls.add("credentials");
-            return List.copyOf(credentials.values());
-        }
-
-        @Override
-        public Optional<Credential> credential(String id) {
-            calls.add("credential");
-            return Optional.ofNullable(credentials.get(id));
-        }
-
-        @Override
-        public Credential createCredential(NewCredential n) {
-            calls.add("createCredential");
-            Credential c = new Credential(UUID.randomUUID().toString(), n.name(), Credential.CredentialVersion.V2C, null, null,
-                    null, Instant.now());
-            credentials.put(c.id(), c);
-            return c;
-        }
-
-        @Override
-        public void deleteCredential(String id) {
-            calls.add("deleteCredential");
-            credentials.remove(id);
-        }
-
-        @Override
-        public SnmpTarget target(Device device) {
-            throw new UnsupportedOperationException();
-        }
     }
 }
