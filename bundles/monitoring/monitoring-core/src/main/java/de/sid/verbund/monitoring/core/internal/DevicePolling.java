@@ -96,6 +96,8 @@ final class DevicePolling implements MultiCollector {
     private final Set<String> polling = ConcurrentHashMap.newKeySet();
     private final ProfileMapper mapper = new ProfileMapper();
     private final AtomicLong skipped = new AtomicLong();
+    /** Metric names already reported as not exposable (logged once, not on every scrape). */
+    private final Set<String> refusedNames = ConcurrentHashMap.newKeySet();
 
     DevicePolling(DeviceInventory inventory, SnmpClient snmp, Map<String, Profile> profiles, ScheduledExecutorService scheduler,
                   int maxConcurrent, Duration timeout, int retries) {
@@ -323,7 +325,7 @@ final class DevicePolling implements MultiCollector {
     }
 
     /** One metric's samples; a repeated series (same labels) is kept once, the first. */
-    private static MetricSnapshot snapshot(String name, List<MetricSample> samples) {
+    private MetricSnapshot snapshot(String name, List<MetricSample> samples) {
         MetricSample first = samples.get(0);
         Set<Labels> seen = new HashSet<>();
         try {
@@ -346,7 +348,9 @@ final class DevicePolling implements MultiCollector {
             }
             return b.build();
         } catch (IllegalArgumentException e) {
-            LOG.warn("Metric {} left out of the exposition: {}", name, e.getMessage());
+            if (refusedNames.add(name)) {
+                LOG.warn("Metric {} left out of the exposition: {}", name, e.getMessage());
+            }
             return null;
         }
     }

@@ -16,7 +16,9 @@ import de.sid.verbund.monitoring.snmpsim.DataDirectory;
 import de.sid.verbund.monitoring.snmpsim.ReplayAgent;
 import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
 import de.sid.verbund.testsupport.Configs;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -189,10 +191,14 @@ class PollingTest {
                     return false; // starting, or its scheduled poll is in flight
                 }
             });
+            // through a registry as metrics-prometheus' /metrics does, next to another collector
+            PrometheusRegistry registry = new PrometheusRegistry();
+            registry.register(component);
+            Gauge.builder().name("jvm_other").help("another area's metric").register(registry).set(1);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            new PrometheusTextFormatWriter(false).write(out, component.collect());
+            new PrometheusTextFormatWriter(false).write(out, registry.scrape());
             assertThat(out.toString(StandardCharsets.UTF_8)).contains("verbund_device_up{device=\"sw-1\",site=\"dc1\"} 1.0",
-                    "ifHCInOctets{");
+                    "ifHCInOctets{", "jvm_other 1.0");
         } finally {
             component.deactivate();
         }
