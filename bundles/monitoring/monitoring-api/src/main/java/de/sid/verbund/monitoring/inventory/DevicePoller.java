@@ -1,5 +1,6 @@
 package de.sid.verbund.monitoring.inventory;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /** Polls devices of the inventory on their schedules; this is the "poll now" of REST and shell. */
@@ -11,4 +12,9 @@ public interface DevicePoller {
      *         ({@link PollSummary#up()} false)
      */
     CompletionStage<PollSummary> pollNow(Device device);
+
+    /** @return what is known of the device, empty if the poller does not know it (yet) */
+    default Optional<DeviceStatus> status(String deviceId) {
+        return Optional.empty();
+    }
 }

@@ -60,6 +60,8 @@ import org.slf4j.LoggerFactory;
  */
 final class DevicePolling implements MultiCollector {
     private static final Logger LOG = LoggerFactory.getLogger(DevicePolling.class);
+    /** {@code sysDescr.0} (RFC 3418), read with every poll for the device's status. */
+    static final Oid SYS_DESCR = Oid.parse("1.3.6.1.2.1.1.1.0");
 
     /** What is known of one device. */
     private static final class State {
@@ -75,6 +77,9 @@ final class DevicePolling implements MultiCollector {
         final AtomicLong varbinds = new AtomicLong();
         final Set<String> loggedProblems = ConcurrentHashMap.newKeySet();
         volatile String lastProblem;
+        volatile java.time.Instant lastPollAt;
+        volatile String sysDescr;
+        volatile Long uptimeSeconds;
 
         State(Device device) {
             this.device = device;
@@ -181,8 +186,10 @@ final class DevicePolling implements MultiCollector {
             List<Profile> chosen = Profiles.select(profiles, device.profiles(), s.sysObjectId);
             PollRequest base = Profiles.pollRequest(chosen);
             List<Oid> scalars = new ArrayList<>(base.scalars());
-            if (!scalars.contains(Profiles.SYS_OBJECT_ID)) {
-                scalars.add(Profiles.SYS_OBJECT_ID);
+            for (Oid o : List.of(Profiles.SYS_OBJECT_ID, SYS_DESCR)) {
+                if (!scalars.contains(o)) {
+                    scalars.add(o);
+                }
             }
             SnmpTarget target = inventory.target(device).withTimeout(timeout).withRetries(retries);
             stage = snmp.poll(target, new PollRequest(scalars, base.walks()))
@@ -213,6 +220,7 @@ final class DevicePolling implements MultiCollector {
         s.polled = true;
         s.up = result.reachable();
         s.durationSeconds = result.duration().toNanos() / 1e9;
+        s.lastPollAt = result.startedAt();
         s.varbinds.addAndGet(result.varbinds());
         if (!result.reachable()) {
             s.errors.incrementAndGet();
@@ -228,6 +236,9 @@ final class DevicePolling implements MultiCollector {
         if (oid instanceof SnmpValue.ObjectIdentifier o) {
             s.sysObjectId = o.value();
         }
+        s.sysDescr = result.scalars().get(SYS_DESCR) instanceof SnmpValue.OctetString d
+                ? de.sid.verbund.monitoring.smi.OctetStrings.displayString(d.bytes()) : null;
+        s.uptimeSeconds = result.sysUpTime() instanceof SnmpValue.TimeTicks t ? t.value() / 100 : null;
         ProfileMapper.Result mapped = mapper.map(device.name(), device.site(), result, chosen);
         s.samples = mapped.samples();
         s.loggedProblems.clear();
@@ -247,6 +258,7 @@ final class DevicePolling implements MultiCollector {
         s.up = false;
         s.samples = List.of();
         s.lastProblem = problem;
+        s.lastPollAt = java.time.Instant.now();
         if (s.loggedProblems.add(String.valueOf(problem))) {
             LOG.warn("Device {} cannot be polled: {}", device.name(), problem);
         }
@@ -256,6 +268,19 @@ final class DevicePolling implements MultiCollector {
     private static PollSummary summary(Device d, PollResult r, int samples, String problem) {
         return new PollSummary(d.id(), d.name(), r.reachable(), r.startedAt(), r.duration().toMillis(), r.requests(),
                 r.varbinds(), samples, problem);
+    }
+
+    /** @return what is known of a device, empty if it is not in the poller's list */
+    java.util.Optional<de.sid.verbund.monitoring.inventory.DeviceStatus> status(String deviceId) {
+        State s = states.get(deviceId);
+        if (s == null) {
+            return java.util.Optional.empty();
+        }
+        Oid oid = s.sysObjectId;
+        return java.util.Optional.of(new de.sid.verbund.monitoring.inventory.DeviceStatus(deviceId, s.device.name(),
+                s.polled, s.up, s.lastPollAt, Math.round(s.durationSeconds * 1000), s.polls.get(), s.errors.get(),
+                s.up ? s.sysDescr : null, oid == null ? null : oid.toString(), s.up ? s.uptimeSeconds : null,
+                s.samples.size(), s.lastProblem));
     }
 
     /** @return the latest samples of a device (empty before its first answered poll) */

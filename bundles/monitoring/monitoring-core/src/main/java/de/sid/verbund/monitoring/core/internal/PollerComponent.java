@@ -109,6 +109,12 @@ public class PollerComponent implements DevicePoller, MultiCollector {
     }
 
     @Override
+    public java.util.Optional<de.sid.verbund.monitoring.inventory.DeviceStatus> status(String deviceId) {
+        DevicePolling p = polling;
+        return p == null ? java.util.Optional.empty() : p.status(deviceId);
+    }
+
+    @Override
     public MetricSnapshots collect() {
         DevicePolling p = polling;
         return p == null ? new MetricSnapshots() : p.collect();

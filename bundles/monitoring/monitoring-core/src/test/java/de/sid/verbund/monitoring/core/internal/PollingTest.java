@@ -118,6 +118,12 @@ class PollingTest {
         assertThat(p.samples(sw.id())).extracting(MetricSample::name).contains("ifHCInOctets", "ifOperStatus", "sysUpTime");
         assertThat(p.samples(sw.id())).allMatch(m -> "sw-1".equals(m.label("device")) && "dc1".equals(m.label("site")));
         assertThat(u.up()).isTrue();
+        var status = p.status(sw.id()).orElseThrow();
+        assertThat(status.up()).isTrue();
+        assertThat(status.polls()).isEqualTo(2);
+        assertThat(status.sysDescr()).startsWith("HP Stack, revision KA.15.03");
+        assertThat(status.sysObjectId()).startsWith("1.3.6.1.4.1.11.");
+        assertThat(status.uptimeSeconds()).isNotNull();
         assertThat(p.samples(ups.id())).extracting(MetricSample::name).contains("upsEstimatedChargeRemaining");
         assertThat(p.samples(ups.id())).extracting(MetricSample::name).doesNotContain("ifHCInOctets");
 
@@ -147,6 +153,7 @@ class PollingTest {
         assertThat(d.problem()).isNotBlank();
         assertThat(w.up()).isFalse();
         assertThat(p.samples(dead.id())).isEmpty();
+        assertThat(p.status(dead.id()).orElseThrow()).extracting("up", "errors", "sysDescr").containsExactly(false, 1L, null);
         assertThat(exposition()).contains("verbund_device_up{device=\"dead-1\",site=\"dc1\"} 0.0",
                 "verbund_device_poll_errors_total{device=\"dead-1\",site=\"dc1\"} 1.0");
     }

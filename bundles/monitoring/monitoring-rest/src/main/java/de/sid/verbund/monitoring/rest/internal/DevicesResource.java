@@ -7,6 +7,7 @@ import de.sid.verbund.core.rest.RestApplication;
 import de.sid.verbund.monitoring.inventory.Device;
 import de.sid.verbund.monitoring.inventory.DeviceInventory;
 import de.sid.verbund.monitoring.inventory.DevicePoller;
+import de.sid.verbund.monitoring.inventory.DeviceStatus;
 import de.sid.verbund.monitoring.inventory.NewDevice;
 import de.sid.verbund.monitoring.inventory.PollSummary;
 import de.sid.verbund.security.AccessControl;
@@ -115,6 +116,20 @@ public class DevicesResource {
             throw new ProblemException(ProblemType.INTERNAL, "poll of device " + d.name() + " failed: "
                     + e.getCause().getMessage(), java.util.List.of(), e.getCause());
         }
+    }
+
+    /** What the poller knows of the device: up, last poll, sysDescr, uptime, problem. */
+    @GET
+    @Path("/{id}/status")
+    public DeviceStatus status(@PathParam("id") String id) {
+        access.check(READ, "device " + id);
+        Device d = device(id);
+        DevicePoller p = poller;
+        if (p == null) {
+            throw new ProblemException(ProblemType.UNAVAILABLE, "device polling is not running (no poller installed)");
+        }
+        return p.status(d.id()).orElse(new DeviceStatus(d.id(), d.name(), false, false, null, 0, 0, 0, null, null, null, 0,
+                null));
     }
 
     private Device device(String id) {

@@ -68,7 +68,7 @@ class MonitoringResourcesTest {
             CredentialsResource credentials = new CredentialsResource(inventory, who);
             List<Runnable> attempts = List.of(() -> devices.list(null, null), () -> devices.get(d.id()),
                     () -> devices.create(new NewDevice("x", "10.0.0.9", null, "dc1", "ups", null, null, cr.id())),
-                    () -> devices.delete(d.id()), () -> devices.poll(d.id()), credentials::list,
+                    () -> devices.delete(d.id()), () -> devices.poll(d.id()), () -> devices.status(d.id()), credentials::list,
                     () -> credentials.get(cr.id()),
                     () -> credentials.create(new NewCredential("y", "v1", "c", null, null, null, null, null)),
                     () -> credentials.delete(cr.id()));
@@ -93,6 +93,8 @@ class MonitoringResourcesTest {
         PollSummary s = devices.poll(d.id());
 
         assertThat(none.type()).isEqualTo(ProblemType.UNAVAILABLE);
+        // a poller that does not know the device yet: not polled
+        assertThat(devices.status(d.id()).polled()).isFalse();
         assertThat(s.device()).isEqualTo("sw-1");
         assertThat(s.up()).isFalse();
         assertThat(catchThrowableOfType(() -> devices.poll(UUID.randomUUID().toString()), ProblemException.class).type())
