@@ -1,0 +1,122 @@
+package de.sid.verbund.monitoring.core.internal;
+
+import de.sid.verbund.core.ProblemException;
+import de.sid.verbund.core.ProblemType;
+import de.sid.verbund.monitoring.SnmpClient;
+import de.sid.verbund.monitoring.inventory.Device;
+import de.sid.verbund.monitoring.inventory.DeviceInventory;
+import de.sid.verbund.monitoring.inventory.DevicePoller;
+import de.sid.verbund.monitoring.inventory.PollSummary;
+import de.sid.verbund.monitoring.profile.Profile;
+import de.sid.verbund.monitoring.profile.ProfileLoader;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@link DevicePolling} in OSGi: the {@link DevicePoller} of REST's "poll now" and a
+ * {@link MultiCollector} for {@code /metrics}. Activation returns at once: profiles are loaded and
+ * the device list read on the poller's own threads (the list again every {@code sync.interval.s},
+ * also after a failure, e.g. while the inventory's database is not ready).
+ */
+@Component(service = {DevicePoller.class, MultiCollector.class}, configurationPid = PollerConfig.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = PollerConfig.class)
+public class PollerComponent implements DevicePoller, MultiCollector {
+    private static final Logger LOG = LoggerFactory.getLogger(PollerComponent.class);
+    private final ScheduledExecutorService scheduler;
+    private volatile DevicePolling polling;
+
+    @Activate
+    public PollerComponent(@Reference DeviceInventory inventory, @Reference SnmpClient snmp, PollerConfig config) {
+        AtomicInteger n = new AtomicInteger();
+        scheduler = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "verbund-device-poller-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.execute(() -> start(inventory, snmp, config));
+    }
+
+    private void start(DeviceInventory inventory, SnmpClient snmp, PollerConfig config) {
+        Path dir = Path.of(config.profiles_dir());
+        if (!dir.isAbsolute()) {
+            dir = Path.of(System.getProperty("karaf.base", ".")).resolve(dir);
+        }
+        Map<String, Profile> profiles = loadProfiles(dir);
+        DevicePolling p = new DevicePolling(inventory, snmp, profiles, scheduler, config.max_concurrent_polls(),
+                Duration.ofMillis(config.timeout_ms()), config.retries());
+        polling = p;
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                p.sync();
+            } catch (RuntimeException e) {
+                LOG.warn("Device poller: device list not read, next try in {} s: {}", config.sync_interval_s(), e.getMessage());
+            }
+        }, 0, Math.max(1, config.sync_interval_s()), TimeUnit.SECONDS);
+    }
+
+    private static Map<String, Profile> loadProfiles(Path dir) {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            LOG.warn("Device poller: no profiles directory {} (profiles.dir in {}.cfg); devices are polled for "
+                    + "verbund_device_up only", dir, PollerConfig.PID);
+            return Map.of();
+        }
+        try {
+            Map<String, Profile> profiles = new ProfileLoader().loadDirectory(dir);
+            LOG.info("Device poller: {} profiles from {}: {}", profiles.size(), dir, profiles.keySet());
+            return profiles;
+        } catch (RuntimeException e) {
+            LOG.error("Device poller: profiles in {} not loaded, devices are polled for verbund_device_up only: {}", dir,
+                    e.getMessage());
+            return Map.of();
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        DevicePolling p = polling;
+        if (p != null) {
+            p.close();
+        }
+        scheduler.shutdownNow();
+    }
+
+    @Override
+    public CompletionStage<PollSummary> pollNow(Device device) {
+        DevicePolling p = polling;
+        if (p == null) {
+            return CompletableFuture.failedFuture(new ProblemException(ProblemType.UNAVAILABLE,
+                    "the device poller is starting"));
+        }
+        return p.pollNow(device);
+    }
+
+    @Override
+    public java.util.Optional<de.sid.verbund.monitoring.inventory.DeviceStatus> status(String deviceId) {
+        DevicePolling p = polling;
+        return p == null ? java.util.Optional.empty() : p.status(deviceId);
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        DevicePolling p = polling;
+        return p == null ? new MetricSnapshots() : p.collect();
+    }
+}

@@ -1,0 +1,138 @@
+package de.sid.verbund.monitoring.rest.internal;
+
+import de.sid.verbund.core.Page;
+import de.sid.verbund.core.ProblemException;
+import de.sid.verbund.core.ProblemType;
+import de.sid.verbund.core.rest.RestApplication;
+import de.sid.verbund.monitoring.inventory.Device;
+import de.sid.verbund.monitoring.inventory.DeviceInventory;
+import de.sid.verbund.monitoring.inventory.DevicePoller;
+import de.sid.verbund.monitoring.inventory.DeviceStatus;
+import de.sid.verbund.monitoring.inventory.NewDevice;
+import de.sid.verbund.monitoring.inventory.PollSummary;
+import de.sid.verbund.security.AccessControl;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.ws.rs.Consumes;
+import javax.ws.rs.DELETE;
+import javax.ws.rs.GET;
+import javax.ws.rs.POST;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.QueryParam;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+
+/**
+ * {@code /api/devices}: the SNMP devices Verbund polls, for SID staff ({@code monitoring:read|write:platform}:
+ * monitoring staff, operators, admins). Authority users are refused (403).
+ */
+@Component(service = DevicesResource.class)
+@JaxrsResource
+@JaxrsApplicationSelect(RestApplication.SELECT)
+@Path("/devices")
+@Produces(MediaType.APPLICATION_JSON)
+public class DevicesResource {
+    static final String READ = "monitoring:read:platform";
+    static final String WRITE = "monitoring:write:platform";
+    /** The longest a "poll now" request waits: beyond any device's timeouts and retries on a sane walk. */
+    static final long POLL_WAIT_S = 120;
+
+    private final DeviceInventory inventory;
+    private final AccessControl access;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile DevicePoller poller;
+
+    @Activate
+    public DevicesResource(@Reference DeviceInventory inventory, @Reference AccessControl access) {
+        this.inventory = inventory;
+        this.access = access;
+    }
+
+    @GET
+    public Page<Device> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        access.check(READ, "devices");
+        return inventory.devices(Page.limit(limit), cursor == null || cursor.isEmpty() ? null : cursor);
+    }
+
+    @GET
+    @Path("/{id}")
+    public Device get(@PathParam("id") String id) {
+        access.check(READ, "device " + id);
+        return device(id);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(NewDevice body) {
+        access.check(WRITE, "devices");
+        Device d = inventory.createDevice(body);
+        return Response.status(Response.Status.CREATED).header("Location", RestApplication.BASE + "/devices/" + d.id())
+                .entity(d).build();
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Response delete(@PathParam("id") String id) {
+        access.check(WRITE, "device " + id);
+        inventory.deleteDevice(id);
+        return Response.noContent().build();
+    }
+
+    /** Polls the device now and answers with the outcome (200 also when the device does not answer: {@code up} false). */
+    @POST
+    @Path("/{id}/poll")
+    public PollSummary poll(@PathParam("id") String id) {
+        access.check(WRITE, "device " + id);
+        Device d = device(id);
+        DevicePoller p = poller;
+        if (p == null) {
+            throw new ProblemException(ProblemType.UNAVAILABLE, "device polling is not running (no poller installed)");
+        }
+        try {
+            return p.pollNow(d).toCompletableFuture().get(POLL_WAIT_S, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProblemException(ProblemType.UNAVAILABLE, "poll of device " + d.name() + " interrupted");
+        } catch (TimeoutException e) {
+            throw new ProblemException(ProblemType.UNAVAILABLE, "poll of device " + d.name() + " took longer than "
+                    + POLL_WAIT_S + " s; it goes on in the background");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ProblemException pe) {
+                throw pe;
+            }
+            throw new ProblemException(ProblemType.INTERNAL, "poll of device " + d.name() + " failed: "
+                    + e.getCause().getMessage(), java.util.List.of(), e.getCause());
+        }
+    }
+
+    /** What the poller knows of the device: up, last poll, sysDescr, uptime, problem. */
+    @GET
+    @Path("/{id}/status")
+    public DeviceStatus status(@PathParam("id") String id) {
+        access.check(READ, "device " + id);
+        Device d = device(id);
+        DevicePoller p = poller;
+        if (p == null) {
+            throw new ProblemException(ProblemType.UNAVAILABLE, "device polling is not running (no poller installed)");
+        }
+        return p.status(d.id()).orElse(new DeviceStatus(d.id(), d.name(), false, false, null, 0, 0, 0, null, null, null, 0,
+                null));
+    }
+
+    private Device device(String id) {
+        return inventory.device(id).orElseThrow(() -> ProblemException.notFound("no device " + id));
+    }
+}
