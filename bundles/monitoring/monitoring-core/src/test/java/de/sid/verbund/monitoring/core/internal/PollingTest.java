@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * serving two recorded devices (community = file name), the profiles of {@code monitoring/profiles}.
  */
 class PollingTest {
-    static final Path SNMPREC = Path.of("../../../../shared/data/snmprec");
+    static final Path SNMPREC = de.sid.verbund.testsupport.SharedData.data("snmprec");
     static final Path PROFILES = Path.of("../../../monitoring/profiles");
 
     @TempDir
