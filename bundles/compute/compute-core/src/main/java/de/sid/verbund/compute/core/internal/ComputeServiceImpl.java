@@ -896,13 +896,11 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
                 return;
             }
         }
-        int changed = 0;
         for (Vm vm : vms) {
-            Vm before = vm;
             resyncVm(hostId, vm.id());
-            changed += store.vm(vm.id()).map(v -> v.state() != before.state() ? 1 : 0).orElse(0);
         }
-        LOG.info("host {} resynchronised: {} VM(s) checked, {} changed", host.name(), vms.size(), changed);
+        // each change found is logged by resyncVm
+        LOG.info("host {} resynchronised: {} VM(s) checked", host.name(), vms.size());
     }
 
     /**

@@ -7,6 +7,7 @@ import de.sid.verbund.compute.ComputeService;
 import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
 import de.sid.verbund.security.Caller;
+import de.sid.verbund.testsupport.FakeAccess;
 import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Set;
@@ -24,9 +25,9 @@ class InfrastructureRedactionTest {
 
     @Test
     void authorityUsersGetTheGistWithoutHostsAndStaffGetEverything() {
-        var user = new MigrationResourcesTest.FakeAccess(new Caller(UUID.randomUUID().toString(), "bob", authority,
+        var user = new FakeAccess(new Caller(UUID.randomUUID().toString(), "bob", authority,
                 Set.of("authority-user")), List.of("compute:*:" + authority));
-        var operator = new MigrationResourcesTest.FakeAccess(new Caller(UUID.randomUUID().toString(), "op", null,
+        var operator = new FakeAccess(new Caller(UUID.randomUUID().toString(), "op", null,
                 Set.of("sid-operator")), List.of("compute:*:*"));
 
         ProblemException capacity = call(user, new ProblemException(ProblemType.CONFLICT, NO_CAPACITY));
@@ -44,7 +45,7 @@ class InfrastructureRedactionTest {
         assertThat(call(operator, new ProblemException(ProblemType.BAD_REQUEST, HYPERVISOR)).getMessage()).isEqualTo(HYPERVISOR);
     }
 
-    private static ProblemException call(MigrationResourcesTest.FakeAccess access, ProblemException thrown) {
+    private static ProblemException call(FakeAccess access, ProblemException thrown) {
         ComputeService failing = (ComputeService) Proxy.newProxyInstance(ComputeService.class.getClassLoader(),
                 new Class<?>[] {ComputeService.class}, (p, m, args) -> {
                     throw thrown;

@@ -11,8 +11,8 @@ import de.sid.verbund.compute.Vm;
 import de.sid.verbund.compute.VmState;
 import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
-import de.sid.verbund.security.AccessControl;
 import de.sid.verbund.security.Caller;
+import de.sid.verbund.testsupport.FakeAccess;
 import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -161,63 +161,5 @@ class MigrationResourcesTest {
                     }
                     default -> throw new UnsupportedOperationException(m.getName() + Arrays.toString(args));
                 });
-    }
-
-    /** Access control over a fixed set of permissions, with Shiro's wildcard rule; refusals are recorded. */
-    static final class FakeAccess implements AccessControl {
-        private final Caller caller;
-        private final List<String> permissions;
-        final List<String> refused = new ArrayList<>();
-
-        FakeAccess(Caller caller, List<String> permissions) {
-            this.caller = caller;
-            this.permissions = permissions;
-        }
-
-        @Override
-        public Optional<Caller> caller() {
-            return Optional.of(caller);
-        }
-
-        @Override
-        public Caller requireCaller() {
-            return caller;
-        }
-
-        @Override
-        public boolean isPermitted(String permission) {
-            return permissions.stream().anyMatch(held -> implies(held, permission));
-        }
-
-        @Override
-        public void check(String permission, String target) {
-            if (!isPermitted(permission)) {
-                refused.add(permission + " " + target);
-                throw ProblemException.forbidden("not permitted: " + permission);
-            }
-        }
-
-        @Override
-        public void checkVisible(String permission, String target) {
-            if (!isPermitted(permission)) {
-                refused.add(permission + " " + target);
-                throw ProblemException.notFound("no " + target);
-            }
-        }
-
-        /** Shiro's WildcardPermission for single-valued parts: {@code *} matches any, missing trailing parts too. */
-        private static boolean implies(String held, String wanted) {
-            String[] h = held.split(":");
-            String[] w = wanted.split(":");
-            for (int i = 0; i < h.length; i++) {
-                if (i >= w.length) {
-                    return h[i].equals("*");
-                }
-                if (!h[i].equals("*") && !h[i].equals(w[i])) {
-                    return false;
-                }
-            }
-            return true;
-        }
     }
 }
