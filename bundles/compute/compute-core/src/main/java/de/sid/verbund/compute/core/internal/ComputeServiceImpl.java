@@ -986,6 +986,12 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
                 c.destroy(vm.id());
                 c.undefine(vm.id(), true);
             }
+        } catch (ComputeException e) {
+            if (e.kind() != ComputeException.Kind.NOT_FOUND) {
+                LOG.debug("abandoned create of {} not cleaned up yet: {}", vm.id(), e.getMessage());
+                return;
+            }
+            // removed meanwhile (another resync of it): gone is what is wanted
         } catch (RuntimeException e) {
             LOG.debug("abandoned create of {} not cleaned up yet: {}", vm.id(), e.getMessage());
             return;
