@@ -1,5 +1,6 @@
 package de.sid.verbund.monitoring.profile;
 
+import de.sid.verbund.monitoring.MetricSample;
 import de.sid.verbund.monitoring.CounterRates;
 import de.sid.verbund.monitoring.CounterSample;
 import de.sid.verbund.monitoring.PollResult;

@@ -1,5 +1,6 @@
 package de.sid.verbund.monitoring.profile;
 
+import de.sid.verbund.monitoring.MetricSample;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

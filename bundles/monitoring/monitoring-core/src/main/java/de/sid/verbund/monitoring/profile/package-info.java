@@ -8,7 +8,7 @@
  * snmp_exporter generator output, with a few additions, so a new device kind needs a file,
  * not code. The {@link de.sid.verbund.monitoring.profile.ProfileMapper mapper} turns a
  * {@link de.sid.verbund.monitoring.PollResult} into {@link
- * de.sid.verbund.monitoring.profile.MetricSample samples} named as snmp_exporter names them.
+ * de.sid.verbund.monitoring.MetricSample samples} named as snmp_exporter names them.
  */
 @Export
 @Version("1.0.0")

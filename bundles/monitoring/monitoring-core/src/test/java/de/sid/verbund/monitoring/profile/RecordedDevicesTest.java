@@ -1,5 +1,6 @@
 package de.sid.verbund.monitoring.profile;
 
+import de.sid.verbund.monitoring.MetricSample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -6,8 +6,9 @@ import de.sid.verbund.monitoring.SnmpClient;
 import de.sid.verbund.monitoring.SnmpTarget;
 import de.sid.verbund.monitoring.inventory.Device;
 import de.sid.verbund.monitoring.inventory.DeviceInventory;
+import de.sid.verbund.monitoring.inventory.PollObserver;
 import de.sid.verbund.monitoring.inventory.PollSummary;
-import de.sid.verbund.monitoring.profile.MetricSample;
+import de.sid.verbund.monitoring.MetricSample;
 import de.sid.verbund.monitoring.profile.Profile;
 import de.sid.verbund.monitoring.profile.ProfileMapper;
 import de.sid.verbund.monitoring.profile.Profiles;
@@ -90,6 +91,7 @@ final class DevicePolling implements MultiCollector {
     }
 
     private final DeviceInventory inventory;
+    private final List<PollObserver> observers;
     private final SnmpClient snmp;
     private final Map<String, Profile> profiles;
     private final ScheduledExecutorService scheduler;
@@ -106,6 +108,13 @@ final class DevicePolling implements MultiCollector {
 
     DevicePolling(DeviceInventory inventory, SnmpClient snmp, Map<String, Profile> profiles, ScheduledExecutorService scheduler,
                   int maxConcurrent, Duration timeout, int retries) {
+        this(inventory, snmp, profiles, scheduler, maxConcurrent, timeout, retries, List.of());
+    }
+
+    /** @param observers told of every finished poll; a live list (the component's whiteboard), read at each poll */
+    DevicePolling(DeviceInventory inventory, SnmpClient snmp, Map<String, Profile> profiles, ScheduledExecutorService scheduler,
+                  int maxConcurrent, Duration timeout, int retries, List<PollObserver> observers) {
+        this.observers = observers;
         this.inventory = inventory;
         this.snmp = snmp;
         this.profiles = Map.copyOf(profiles);
@@ -230,7 +239,7 @@ final class DevicePolling implements MultiCollector {
             if (s.loggedProblems.add(problem)) {
                 LOG.warn("Device {} ({}:{}) not reachable: {}", device.name(), device.address(), device.port(), problem);
             }
-            return summary(device, result, 0, problem);
+            return notify(device, summary(device, result, 0, problem), List.of());
         }
         SnmpValue oid = result.scalars().get(Profiles.SYS_OBJECT_ID);
         if (oid instanceof SnmpValue.ObjectIdentifier o) {
@@ -248,7 +257,7 @@ final class DevicePolling implements MultiCollector {
         if (problem != null) {
             LOG.debug("Device {}: {}", device.name(), problem);
         }
-        return summary(device, result, mapped.samples().size(), problem);
+        return notify(device, summary(device, result, mapped.samples().size(), problem), mapped.samples());
     }
 
     private PollSummary failed(State s, Device device, String problem) {
@@ -262,7 +271,28 @@ final class DevicePolling implements MultiCollector {
         if (s.loggedProblems.add(String.valueOf(problem))) {
             LOG.warn("Device {} cannot be polled: {}", device.name(), problem);
         }
-        return new PollSummary(device.id(), device.name(), false, java.time.Instant.now(), 0, 0, 0, 0, problem);
+        return notify(device, new PollSummary(device.id(), device.name(), false, java.time.Instant.now(), 0, 0, 0, 0,
+                problem), List.of());
+    }
+
+    /** Tells the observers of a finished poll: its samples plus {@code verbund_device_up}. */
+    private PollSummary notify(Device device, PollSummary summary, List<MetricSample> samples) {
+        if (observers.isEmpty()) {
+            return summary;
+        }
+        List<MetricSample> all = new ArrayList<>(samples.size() + 1);
+        all.addAll(samples);
+        all.add(new MetricSample("verbund_device_up", MetricSample.Kind.GAUGE, "1 when the device answered its last poll, "
+                + "0 when not", Map.of("device", device.name(), "site", device.site()), summary.up() ? 1 : 0));
+        List<MetricSample> view = java.util.Collections.unmodifiableList(all);
+        for (PollObserver o : observers) {
+            try {
+                o.polled(device, summary, view);
+            } catch (RuntimeException e) {
+                LOG.warn("Poll observer {} failed on device {}", o.getClass().getName(), device.name(), e);
+            }
+        }
+        return summary;
     }
 
     private static PollSummary summary(Device d, PollResult r, int samples, String problem) {

@@ -6,6 +6,7 @@ import de.sid.verbund.monitoring.SnmpClient;
 import de.sid.verbund.monitoring.inventory.Device;
 import de.sid.verbund.monitoring.inventory.DeviceInventory;
 import de.sid.verbund.monitoring.inventory.DevicePoller;
+import de.sid.verbund.monitoring.inventory.PollObserver;
 import de.sid.verbund.monitoring.inventory.PollSummary;
 import de.sid.verbund.monitoring.profile.Profile;
 import de.sid.verbund.monitoring.profile.ProfileLoader;
@@ -13,7 +14,9 @@ import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -25,6 +28,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +47,7 @@ public class PollerComponent implements DevicePoller, MultiCollector {
     private static final Logger LOG = LoggerFactory.getLogger(PollerComponent.class);
     private final ScheduledExecutorService scheduler;
     private volatile DevicePolling polling;
+    private final List<PollObserver> observers = new CopyOnWriteArrayList<>();
 
     @Activate
     public PollerComponent(@Reference DeviceInventory inventory, @Reference SnmpClient snmp, PollerConfig config) {
@@ -61,7 +67,7 @@ public class PollerComponent implements DevicePoller, MultiCollector {
         }
         Map<String, Profile> profiles = loadProfiles(dir);
         DevicePolling p = new DevicePolling(inventory, snmp, profiles, scheduler, config.max_concurrent_polls(),
-                Duration.ofMillis(config.timeout_ms()), config.retries());
+                Duration.ofMillis(config.timeout_ms()), config.retries(), observers);
         polling = p;
         scheduler.scheduleWithFixedDelay(() -> {
             try {
@@ -87,6 +93,15 @@ public class PollerComponent implements DevicePoller, MultiCollector {
                     e.getMessage());
             return Map.of();
         }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addObserver(PollObserver observer) {
+        observers.add(observer);
+    }
+
+    void removeObserver(PollObserver observer) {
+        observers.remove(observer);
     }
 
     @Deactivate

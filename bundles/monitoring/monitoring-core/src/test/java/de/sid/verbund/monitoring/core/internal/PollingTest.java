@@ -8,7 +8,7 @@ import de.sid.verbund.monitoring.inventory.Device;
 import de.sid.verbund.monitoring.inventory.NewCredential;
 import de.sid.verbund.monitoring.inventory.NewDevice;
 import de.sid.verbund.monitoring.inventory.PollSummary;
-import de.sid.verbund.monitoring.profile.MetricSample;
+import de.sid.verbund.monitoring.MetricSample;
 import de.sid.verbund.monitoring.profile.Profile;
 import de.sid.verbund.monitoring.profile.ProfileLoader;
 import de.sid.verbund.monitoring.snmp.internal.Snmp4jClient;
@@ -95,6 +95,12 @@ class PollingTest {
         return inventory.createDevice(new NewDevice(name, "127.0.0.1", port, "dc1", "switch", intervalS, profiles, c.id()));
     }
 
+    private static int unusedPort() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     private String exposition() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new PrometheusTextFormatWriter(false).write(out, polling.collect());
@@ -137,12 +143,36 @@ class PollingTest {
     }
 
     @Test
+    void observersAreToldOfEveryPollWithItsSamplesAndAFailingObserverHarmsNothing() throws Exception {
+        Device sw = device("sw-1", "procurve_2520", agent.address().getPort(), 60, List.of());
+        Device gone = device("gone-1", "procurve_2520", unusedPort(), 60, List.of());
+        List<List<MetricSample>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<de.sid.verbund.monitoring.inventory.PollObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        observers.add((d, summary, samples) -> {
+            throw new IllegalStateException("observer broke");
+        });
+        observers.add((d, summary, samples) -> seen.add(samples));
+        polling = new DevicePolling(inventory, snmp, profiles, scheduler, 2, Duration.ofMillis(300), 0, observers);
+
+        PollSummary up = polling.pollNow(sw).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        PollSummary down = polling.pollNow(gone).toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+        assertThat(up.up()).isTrue();
+        assertThat(down.up()).isFalse();
+        assertThat(seen).hasSize(2);
+        assertThat(seen.get(0)).extracting(MetricSample::name).contains("ifHCInOctets", "verbund_device_up");
+        assertThat(seen.get(0)).filteredOn(m -> m.name().equals("verbund_device_up")).singleElement()
+                .satisfies(m -> assertThat(m.value()).isEqualTo(1.0));
+        assertThat(seen.get(1)).singleElement().satisfies(m -> {
+            assertThat(m.name()).isEqualTo("verbund_device_up");
+            assertThat(m.value()).isEqualTo(0.0);
+            assertThat(m.label("device")).isEqualTo("gone-1");
+        });
+    }
+
+    @Test
     void anUnreachableDeviceIsDownWithoutSamplesAndCountedAsAnError() throws Exception {
-        int deadPort;
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            deadPort = s.getLocalPort();
-        }
-        Device dead = device("dead-1", "procurve_2520", deadPort, 60, List.of());
+        Device dead = device("dead-1", "procurve_2520", unusedPort(), 60, List.of());
         Device wrongCommunity = device("wrong-1", "nobody-home", agent.address().getPort(), 60, List.of());
         DevicePolling p = polling(4);
 

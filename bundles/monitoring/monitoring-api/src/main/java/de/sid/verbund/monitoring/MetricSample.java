@@ -1,4 +1,4 @@
-package de.sid.verbund.monitoring.profile;
+package de.sid.verbund.monitoring;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,0 +1,25 @@
+package de.sid.verbund.monitoring.inventory;
+
+import de.sid.verbund.monitoring.MetricSample;
+import java.util.List;
+
+/**
+ * Told of every finished poll of a device (whiteboard: register as an OSGi service). Threshold
+ * rules of the alarms area and other consumers of poll results hook in here instead of scraping
+ * {@code /metrics}.
+ *
+ * <p>Called on a poller thread after the poll's samples replaced the previous ones, once per
+ * poll (scheduled or "poll now"), in poll order for one device. An observer must return quickly
+ * (hand slow work to its own executor); an exception it throws is logged and does not affect
+ * polling or other observers.
+ */
+public interface PollObserver {
+    /**
+     * @param device the device as polled
+     * @param summary the poll's outcome; {@link PollSummary#up()} false when it did not answer
+     * @param samples the poll's samples: raw counters, gauges and per-second rates, each with
+     *        {@code device} and {@code site} labels, plus {@code verbund_device_up} (1 or 0);
+     *        only {@code verbund_device_up} when the device did not answer
+     */
+    void polled(Device device, PollSummary summary, List<MetricSample> samples);
+}
