@@ -93,6 +93,11 @@ public final class FakeInventory implements DeviceInventory {
     }
 
     @Override
+    public List<de.sid.verbund.monitoring.SnmpCredentials> trapCredentials() {
+        return List.of();
+    }
+
+    @Override
     public SnmpTarget target(Device device) {
         throw new UnsupportedOperationException();
     }

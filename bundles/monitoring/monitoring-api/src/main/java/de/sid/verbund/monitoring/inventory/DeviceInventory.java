@@ -1,6 +1,7 @@
 package de.sid.verbund.monitoring.inventory;
 
 import de.sid.verbund.core.Page;
+import de.sid.verbund.monitoring.SnmpCredentials;
 import de.sid.verbund.monitoring.SnmpTarget;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +36,15 @@ public interface DeviceInventory {
 
     /** @throws de.sid.verbund.core.ProblemException CONFLICT while a device uses it, NOT_FOUND when unknown */
     void deleteCredential(String id);
+
+    /**
+     * The secrets of every stored credential, for the trap receiver: which communities and
+     * SNMPv3 USM users it accepts. Never exposed through any API.
+     *
+     * @return one {@link SnmpCredentials.Community} or {@link SnmpCredentials.Usm} per stored
+     *         credential, ordered by credential name
+     */
+    List<SnmpCredentials> trapCredentials();
 
     /**
      * Where and how to poll a device, with its credential's secret.

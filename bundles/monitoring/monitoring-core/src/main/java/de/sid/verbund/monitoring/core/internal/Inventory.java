@@ -125,6 +125,21 @@ final class Inventory implements DeviceInventory {
         LOG.info("Credential {} deleted", id);
     }
 
+    @Override
+    public List<SnmpCredentials> trapCredentials() {
+        List<SnmpCredentials> out = new java.util.ArrayList<>();
+        for (InventoryStore.Secret s : store.secrets()) {
+            out.add(credentials(s));
+        }
+        return out;
+    }
+
+    private static SnmpCredentials credentials(InventoryStore.Secret s) {
+        return s.version() == CredentialVersion.V3
+                ? new SnmpCredentials.Usm(s.user(), s.auth(), s.authPassphrase(), s.priv(), s.privPassphrase())
+                : new SnmpCredentials.Community(s.community());
+    }
+
     /** Resolves the device's address (a DNS name may block: call from a poller thread). */
     @Override
     public SnmpTarget target(Device device) {

@@ -127,6 +127,11 @@ public class InventoryComponent implements DeviceInventory {
     }
 
     @Override
+    public List<de.sid.verbund.monitoring.SnmpCredentials> trapCredentials() {
+        return inventory().trapCredentials();
+    }
+
+    @Override
     public SnmpTarget target(Device device) {
         return inventory().target(device);
     }

@@ -94,22 +94,38 @@ final class InventoryStore {
 
     Optional<Secret> secret(String credentialId) {
         return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT version, community, usm_user, auth_protocol, "
-                    + "auth_passphrase, priv_protocol, priv_passphrase FROM monitoring_credential WHERE id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(SECRET_COLUMNS + " WHERE id = ?")) {
                 ps.setString(1, credentialId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    String auth = rs.getString("auth_protocol");
-                    String priv = rs.getString("priv_protocol");
-                    return Optional.of(new Secret(CredentialVersion.valueOf(rs.getString("version")),
-                            rs.getString("community"), rs.getString("usm_user"),
-                            auth == null ? null : AuthProtocol.valueOf(auth), rs.getString("auth_passphrase"),
-                            priv == null ? null : PrivProtocol.valueOf(priv), rs.getString("priv_passphrase")));
+                    return rs.next() ? Optional.of(secret(rs)) : Optional.<Secret>empty();
                 }
             }
         });
+    }
+
+    /** @return the secrets of every stored credential, ordered by name */
+    List<Secret> secrets() {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(SECRET_COLUMNS + " ORDER BY name");
+                 ResultSet rs = ps.executeQuery()) {
+                List<Secret> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(secret(rs));
+                }
+                return out;
+            }
+        });
+    }
+
+    private static final String SECRET_COLUMNS = "SELECT version, community, usm_user, auth_protocol, auth_passphrase, "
+            + "priv_protocol, priv_passphrase FROM monitoring_credential";
+
+    private static Secret secret(ResultSet rs) throws java.sql.SQLException {
+        String auth = rs.getString("auth_protocol");
+        String priv = rs.getString("priv_protocol");
+        return new Secret(CredentialVersion.valueOf(rs.getString("version")), rs.getString("community"),
+                rs.getString("usm_user"), auth == null ? null : AuthProtocol.valueOf(auth), rs.getString("auth_passphrase"),
+                priv == null ? null : PrivProtocol.valueOf(priv), rs.getString("priv_passphrase"));
     }
 
     /** @return whether it was deleted; CONFLICT while devices use it */

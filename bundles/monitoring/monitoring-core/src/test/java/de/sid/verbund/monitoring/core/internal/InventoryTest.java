@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import de.sid.verbund.core.Page;
 import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
+import de.sid.verbund.monitoring.SnmpCredentials;
 import de.sid.verbund.monitoring.SnmpTarget;
 import de.sid.verbund.monitoring.SnmpVersion;
 import de.sid.verbund.monitoring.inventory.Credential;
@@ -183,6 +184,11 @@ class InventoryTest {
         assertThat(target.version()).isEqualTo(SnmpVersion.V2C);
         assertThat(target.address().getPort()).isEqualTo(1161);
         assertThat(target.toString()).doesNotContain(COMMUNITY);
+        // the trap receiver's view: every credential's secret, still masked when printed
+        assertThat(inventory.trapCredentials()).containsExactly(new SnmpCredentials.Community(COMMUNITY),
+                new SnmpCredentials.Usm("monitor", Credential.AuthProtocol.SHA256, AUTH_PASS, Credential.PrivProtocol.AES128,
+                        PRIV_PASS));
+        assertThat(inventory.trapCredentials().toString()).doesNotContain(COMMUNITY, AUTH_PASS, PRIV_PASS);
 
         // a bad passphrase is refused without being echoed
         ProblemException shortPass = catchThrowableOfType(() -> inventory.createCredential(new NewCredential("v3b", "v3",
