@@ -157,6 +157,25 @@ class HostConnectionFaultsTest {
         });
     }
 
+    @Test
+    void hostStatsAreReadFromEachConnectedHostAndAHostWithoutConnectionSaysWhy() {
+        Host up = awaitEnabled(compute.registerHost(new NewHost("kvm-1", kvm4Uri, "ber-1", null, null, null)).id());
+        provider.refuseFor(Duration.ofMinutes(5));
+        Host down = compute.registerHost(new NewHost("kvm-2", "test:///default", "ber-1", null, null, null));
+
+        var readings = compute.readHostStats();
+
+        assertThat(readings).extracting(r -> r.host().name()).containsExactly("kvm-1", "kvm-2");
+        assertThat(readings.get(0).problem()).isNull();
+        assertThat(readings.get(0).host().id()).isEqualTo(up.id());
+        assertThat(readings.get(0).stats().cpus()).isGreaterThanOrEqualTo(up.cpuCores()); // logical CPUs count threads
+        assertThat(readings.get(0).stats().memoryBytes()).isEqualTo(up.ramMib() * 1024 * 1024);
+        assertThat(readings.get(0).stats().runningDomains()).isZero();
+        assertThat(readings.get(1).host().id()).isEqualTo(down.id());
+        assertThat(readings.get(1).stats()).isNull();
+        assertThat(readings.get(1).problem()).contains("kvm-2", "not connected");
+    }
+
     private Host awaitEnabled(String hostId) {
         return await("host ENABLED").atMost(WAIT).pollInterval(Duration.ofMillis(20))
                 .until(() -> compute.host(hostId).orElseThrow(), h -> h.state() == HostState.ENABLED);
