@@ -162,24 +162,11 @@ final class HypervisorMonitor implements MultiCollector {
     }
 
     private void notifyObservers(Host host, HostReading r, List<MetricSample> samples) {
-        if (observers.isEmpty()) {
-            return;
-        }
-        Device device = device(host);
         Instant at = r.stats() != null ? r.stats().readAt() : Instant.now();
         PollSummary summary = new PollSummary(host.id(), host.name(), r.stats() != null, at, 0, 1, 0, samples.size(),
                 r.problem());
-        List<MetricSample> withUp = new ArrayList<>(samples);
-        withUp.add(gauge("verbund_device_up", "1 when the device answered its last poll, 0 when not",
-                Map.of("device", host.name(), "site", host.site()), r.stats() != null ? 1 : 0));
-        List<MetricSample> view = java.util.Collections.unmodifiableList(withUp);
-        for (PollObserver o : observers) {
-            try {
-                o.polled(device, summary, view);
-            } catch (RuntimeException e) {
-                LOG.warn("Poll observer {} failed on hypervisor host {}", o.getClass().getName(), host.name(), e);
-            }
-        }
+        PollObserver.tellAll(observers, device(host), summary, samples, (o, e) -> LOG.warn(
+                "Poll observer {} failed on hypervisor host {}", o.getClass().getName(), host.name(), e));
     }
 
     /** @return the host as the observers see it: a SERVER device with the host's id, name and site */
