@@ -154,11 +154,6 @@ final class ComputeFixture implements BeforeAllCallback, AfterAllCallback, After
         }
     }
 
-    /** @return the event bus (the embedded broker) */
-    ArtemisMessagingComponent bus() {
-        return bus;
-    }
-
     /** @return the real libvirt provider */
     LibvirtProvider libvirt() {
         return libvirt;
