@@ -145,19 +145,19 @@ final class Inventory implements DeviceInventory {
     public SnmpTarget target(Device device) {
         InventoryStore.Secret s = store.secret(device.credentialId()).orElseThrow(() -> ProblemException.conflict(
                 "device " + device.name() + ": its credential " + device.credentialId() + " is gone"));
-        if (s.version() == CredentialVersion.V3) {
-            throw ProblemException.conflict("device " + device.name() + ": SNMPv3 polling is not implemented yet "
-                    + "(the credential is stored)");
-        }
         InetAddress ip;
         try {
             ip = InetAddress.getByName(device.address());
         } catch (UnknownHostException e) {
             throw ProblemException.conflict("device " + device.name() + ": address " + device.address() + " does not resolve");
         }
-        return new SnmpTarget(device.name(), new InetSocketAddress(ip, device.port()),
-                s.version() == CredentialVersion.V1 ? SnmpVersion.V1 : SnmpVersion.V2C,
-                new SnmpCredentials.Community(s.community()), SnmpTarget.DEFAULT_TIMEOUT, SnmpTarget.DEFAULT_RETRIES,
-                SnmpTarget.DEFAULT_MAX_REPETITIONS, SnmpTarget.DEFAULT_MAX_REQUESTS_PER_WALK);
+        SnmpVersion version = switch (s.version()) {
+            case V1 -> SnmpVersion.V1;
+            case V2C -> SnmpVersion.V2C;
+            case V3 -> SnmpVersion.V3;
+        };
+        return new SnmpTarget(device.name(), new InetSocketAddress(ip, device.port()), version, credentials(s),
+                SnmpTarget.DEFAULT_TIMEOUT, SnmpTarget.DEFAULT_RETRIES, SnmpTarget.DEFAULT_MAX_REPETITIONS,
+                SnmpTarget.DEFAULT_MAX_REQUESTS_PER_WALK);
     }
 }
