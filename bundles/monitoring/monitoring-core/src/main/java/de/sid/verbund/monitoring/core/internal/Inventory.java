@@ -29,9 +29,26 @@ final class Inventory implements DeviceInventory {
     private static final Logger LOG = LoggerFactory.getLogger(Inventory.class);
     private final InventoryStore store;
 
-    /** @param db a database on which the {@code monitoring} migrations have run */
+    /**
+     * Claims the database for the cipher's key (or checks it owns it) and encrypts the secrets of
+     * credentials stored in plain text before (migration V2), before anything else is done.
+     *
+     * @param db a database on which the {@code monitoring} migrations have run
+     * @param cipher the key of the stored secrets
+     * @throws IllegalStateException if the stored secrets belong to another key
+     */
+    Inventory(Database db, SecretCipher cipher) {
+        this.store = new InventoryStore(db, cipher);
+        int encrypted = store.prepareSecrets();
+        if (encrypted > 0) {
+            LOG.info("Encrypted the secrets of {} credential(s) stored in plain text before (key {})", encrypted,
+                    cipher.keyId());
+        }
+    }
+
+    /** An inventory whose secrets are encrypted with a key that lives only as long as it does (tests). */
     Inventory(Database db) {
-        this.store = new InventoryStore(db);
+        this(db, SecretCipher.ephemeral());
     }
 
     @Override
