@@ -241,7 +241,8 @@ public final class NetSnmpAgent implements AutoCloseable {
     private void launch() throws IOException {
         starts++;
         Path log = log(starts);
-        ProcessBuilder pb = new ProcessBuilder(SNMPD.toString(), "-f", "-Lo", "udp:127.0.0.1:" + port)
+        // -I -smux: no SMUX listener on TCP port 199, which a second agent (or the system's) would hold
+        ProcessBuilder pb = new ProcessBuilder(SNMPD.toString(), "-f", "-Lo", "-I", "-smux", "udp:127.0.0.1:" + port)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().put("MIBS", "");
