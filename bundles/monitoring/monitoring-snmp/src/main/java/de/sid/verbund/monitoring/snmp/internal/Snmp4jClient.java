@@ -280,7 +280,6 @@ public final class Snmp4jClient implements SnmpClient, AutoCloseable {
         private final PDU pdu;
         private final Consumer<Answer> handler;
         private final AtomicBoolean answered = new AtomicBoolean();
-        private volatile Target<UdpAddress> sent;
 
         InFlight(SnmpTarget target, PDU pdu, Consumer<Answer> handler) {
             this.target = target;
@@ -290,8 +289,7 @@ public final class Snmp4jClient implements SnmpClient, AutoCloseable {
 
         void send() {
             try {
-                sent = snmp4jTarget(target);
-                snmp.send(pdu, sent, null, this);
+                snmp.send(pdu, snmp4jTarget(target), null, this);
             } catch (IOException | RuntimeException e) {
                 complete(new Answer(null, e));
             }
@@ -308,9 +306,7 @@ public final class Snmp4jClient implements SnmpClient, AutoCloseable {
                             UsmReports.explain(response, user), null)));
                     return;
                 }
-                if (response != null && sent instanceof DirectUserTarget<UdpAddress> direct) {
-                    usmTargets.learn(direct, user);
-                } else if (response == null && event.getError() == null) {
+                if (response == null && event.getError() == null) {
                     // a replaced agent with another engine ID answers the old one with a report
                     // SNMP4J must drop (RFC 3412 7.2.11): the next request discovers it again
                     usmTargets.rediscover(udpAddress(target));

@@ -31,8 +31,8 @@ import org.snmp4j.smi.UdpAddress;
  * <p>Keys (RFC 3414 section 2.6 and A.2: the passphrase hashed over 1 MB, then localized with the
  * agent's engine ID) cost a few milliseconds each, so they are kept per agent address, user and
  * engine ID. While an agent's engine ID is not known yet, the target carries the passphrases and
- * SNMP4J discovers the engine ID (RFC 3414 section 4) and localizes them itself; the keys it made
- * are {@linkplain #learn taken over} afterwards.
+ * SNMP4J discovers the engine ID (RFC 3414 section 4) and localizes them into its own copy of
+ * the target; the next request finds the engine ID known and localizes them here, once.
  *
  * <p>The protocols: HMAC-SHA-96 (RFC 3414), HMAC-SHA-2 (RFC 7860), CBC-DES (RFC 3414), CFB-AES-128
  * (RFC 3826), and CFB-AES-256 as net-snmp's {@code -x AES-256} does it (usmAES256PrivProtocol of
@@ -105,15 +105,6 @@ final class UsmTargets {
             keys.put(key, l);
         }
         return new DirectUserTarget<>(address, name, engineId.getValue(), auth, l.authKey(), priv, l.privKey());
-    }
-
-    /** Keeps the keys SNMP4J localized into {@code sent} after it discovered the engine ID. */
-    void learn(DirectUserTarget<UdpAddress> sent, SnmpCredentials.Usm user) {
-        byte[] engineId = sent.getAuthoritativeEngineID();
-        if (engineId != null && engineId.length > 0) {
-            keys.putIfAbsent(new AgentUser(sent.getAddress(), user),
-                    new Localized(new OctetString(engineId), sent.getAuthenticationKey(), sent.getPrivacyKey()));
-        }
     }
 
     /** Makes the next request to {@code address} discover the agent's engine ID again. */
