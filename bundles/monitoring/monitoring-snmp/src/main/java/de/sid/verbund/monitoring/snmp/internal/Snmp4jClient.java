@@ -134,7 +134,7 @@ public final class Snmp4jClient implements SnmpClient, AutoCloseable {
             @Override
             public <A extends Address> void processReport(PduHandle handle, CommandResponderEvent<A> event) {
                 OID counter = UsmReports.counter(event.getPDU());
-                if (counter != null) {
+                if (UsmReports.isKnown(counter)) {
                     reports.computeIfAbsent(counter, c -> new LongAdder()).increment();
                 }
                 if (event.getSecurityLevel() == SecurityLevel.NOAUTH_NOPRIV && UsmReports.UNAUTHENTICATED.contains(counter)) {

@@ -45,6 +45,11 @@ final class UsmReports {
         return report.size() == 0 ? null : report.get(0).getOid();
     }
 
+    /** @return whether it is one of the RFC 3412/3414 counters a report may carry */
+    static boolean isKnown(OID counter) {
+        return counter != null && NAMES.containsKey(counter);
+    }
+
     /** @return the counter's name, e.g. {@code usmStatsWrongDigests}, or its OID if it is not one of RFC 3412/3414's */
     static String name(OID counter) {
         if (counter == null) {
