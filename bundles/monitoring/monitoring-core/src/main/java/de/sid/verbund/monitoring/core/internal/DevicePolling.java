@@ -204,7 +204,7 @@ final class DevicePolling implements MultiCollector {
             stage = snmp.poll(target, new PollRequest(scalars, base.walks()))
                     .thenApply(result -> record(s, device, chosen, result));
         } catch (RuntimeException e) {
-            // no target (v3, unresolvable name, credential gone) or an unknown profile set by hand
+            // no target (unresolvable name, credential gone or undecryptable) or an unknown profile set by hand
             stage = CompletableFuture.completedFuture(failed(s, device, e.getMessage()));
         }
         stage.whenComplete((summary, error) -> {
