@@ -19,7 +19,10 @@ enum DropReason {
     UNKNOWN_USER,
     /** SNMPv3 whose authentication code is wrong: wrong passphrase or protocol (usmStatsWrongDigests). */
     WRONG_DIGEST,
-    /** SNMPv3 whose privacy part could not be decrypted: wrong privacy passphrase or protocol. */
+    /**
+     * SNMPv3 whose privacy part could not be decrypted, or was authentic but decrypted to something that is
+     * not BER: wrong privacy passphrase or protocol (e.g. AES-256 with another key extension).
+     */
     DECRYPTION_ERROR,
     /** SNMPv3 outside the time window of the sender's engine (usmStatsNotInTimeWindows): replayed or clock gone back. */
     NOT_IN_TIME_WINDOW,

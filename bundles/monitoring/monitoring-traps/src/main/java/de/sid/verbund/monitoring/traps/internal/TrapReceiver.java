@@ -25,6 +25,7 @@ import org.snmp4j.PDU;
 import org.snmp4j.TransportMapping;
 import org.snmp4j.TransportStateReference;
 import org.snmp4j.asn1.BERInputStream;
+import org.snmp4j.asn1.BEROutputStream;
 import org.snmp4j.event.CounterEvent;
 import org.snmp4j.mp.CounterSupport;
 import org.snmp4j.mp.MPv1;
@@ -36,10 +37,14 @@ import org.snmp4j.mp.PduHandle;
 import org.snmp4j.mp.SnmpConstants;
 import org.snmp4j.mp.StatusInformation;
 import org.snmp4j.security.SecurityModel;
+import org.snmp4j.security.SecurityLevel;
 import org.snmp4j.security.SecurityModels;
+import org.snmp4j.security.SecurityParameters;
+import org.snmp4j.security.SecurityStateReference;
 import org.snmp4j.security.SecurityProtocols;
 import org.snmp4j.security.USM;
 import org.snmp4j.security.UsmUser;
+import org.snmp4j.security.UsmSecurityParameters;
 import org.snmp4j.security.UsmUserEntry;
 import org.snmp4j.smi.Address;
 import org.snmp4j.smi.Integer32;
@@ -103,6 +108,10 @@ final class TrapReceiver implements AutoCloseable {
     private final RateLimitedLog refusedLog = new RateLimitedLog(LOG, LOG_INTERVAL_MS);
     private final RateLimitedLog queueLog = new RateLimitedLog(LOG, LOG_INTERVAL_MS);
     private final ThreadLocal<String> decodeFailure = new ThreadLocal<>();
+    /** Set by the USM for the message in hand when it is an engine time synchronisation probe. */
+    private final ThreadLocal<Boolean> timeSynchronisation = new ThreadLocal<>();
+    /** Set by the USM for the message in hand when it was authentic and decrypted (authPriv). */
+    private final ThreadLocal<Boolean> decrypted = new ThreadLocal<>();
     private final GuardedDispatcher dispatcher;
     private final DefaultUdpTransportMapping transport;
 
@@ -388,8 +397,9 @@ final class TrapReceiver implements AutoCloseable {
     /**
      * MPv3 whose failures are counted by reason: SNMP4J reports them as status codes of
      * {@code prepareDataElements} (and sends the RFC 3414 reports itself for reportable messages).
-     * An unknown engine ID is the first step of every inform sender's engine discovery (RFC 3414
-     * section 4), not a failure: it is not counted.
+     * The two steps of an inform sender's engine discovery (RFC 3414 section 4) are not failures and
+     * not counted: the probe with an empty engine ID (unknown engine ID), and the authenticated
+     * message with engine boots and time 0 (not in time window).
      */
     private final class CheckedMPv3 extends MPv3 {
         CheckedMPv3(byte[] engineId, SecurityProtocols protocols, SecurityModels models) {
@@ -408,8 +418,14 @@ final class TrapReceiver implements AutoCloseable {
             int status = super.prepareDataElements(messageDispatcher, transportAddress, wholeMsg, tmStateReference,
                     messageProcessingModel, securityModel, securityName, securityLevel, pdu, sendPduHandle,
                     maxSizeResponseScopedPDU, statusInformation, mutableStateReference);
-            if (status != SnmpConstants.SNMP_MP_OK) {
-                DropReason reason = v3Reason(status);
+            boolean discovery = Boolean.TRUE.equals(timeSynchronisation.get());
+            boolean authenticDecrypted = Boolean.TRUE.equals(decrypted.get());
+            timeSynchronisation.remove();
+            decrypted.remove();
+            if (status != SnmpConstants.SNMP_MP_OK && !discovery) {
+                // an authentic message whose decrypted scoped PDU is not BER: the privacy key or protocol is wrong
+                DropReason reason = status == SnmpConstants.SNMP_MP_PARSE_ERROR && authenticDecrypted
+                        ? DropReason.DECRYPTION_ERROR : v3Reason(status);
                 if (reason != null) {
                     String user = securityName.length() == 0 ? "" : " (USM user " + printable(securityName.toString()) + ")";
                     drop(reason, transportAddress, "SNMPv3 status " + status + user);
@@ -445,6 +461,30 @@ final class TrapReceiver implements AutoCloseable {
     private final class ReloadingUsm extends USM {
         ReloadingUsm(SecurityProtocols protocols, OctetString engineId) {
             super(protocols, engineId, 1, new CounterSupport());
+        }
+
+        /**
+         * Notes a message with engine boots and time 0 that is not in the time window: the second step
+         * of an inform sender's discovery (RFC 3414 section 4), answered with a report, not a failure.
+         */
+        @Override
+        public int processIncomingMsg(int snmpVersion, int maxMessageSize, SecurityParameters securityParameters,
+                                      SecurityModel securityModel, int securityLevel, BERInputStream wholeMsg,
+                                      TransportStateReference tmStateReference, OctetString securityEngineID,
+                                      OctetString securityName, BEROutputStream scopedPDU,
+                                      Integer32 maxSizeResponseScopedPDU, SecurityStateReference securityStateReference,
+                                      StatusInformation statusInfo) throws IOException {
+            int status = super.processIncomingMsg(snmpVersion, maxMessageSize, securityParameters, securityModel,
+                    securityLevel, wholeMsg, tmStateReference, securityEngineID, securityName, scopedPDU,
+                    maxSizeResponseScopedPDU, securityStateReference, statusInfo);
+            if (status == SnmpConstants.SNMPv3_USM_NOT_IN_TIME_WINDOW
+                    && securityParameters instanceof UsmSecurityParameters p
+                    && p.getAuthoritativeEngineBoots() == 0 && p.getAuthoritativeEngineTime() == 0) {
+                timeSynchronisation.set(Boolean.TRUE);
+            } else if (status == SnmpConstants.SNMPv3_USM_OK && securityLevel == SecurityLevel.AUTH_PRIV) {
+                decrypted.set(Boolean.TRUE);
+            }
+            return status;
         }
 
         @Override
