@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.OptionUtils;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -42,7 +43,9 @@ public class TrapsIT extends VerbundTestSupport {
         }
     }
 
+    /** The base options plus a known trap port (annotated again: JUnit drops the annotation of an overridden method). */
     @Override
+    @Configuration
     public Option[] config() {
         String port = Integer.toString(freeUdpPort());
         return OptionUtils.combine(super.config(),
