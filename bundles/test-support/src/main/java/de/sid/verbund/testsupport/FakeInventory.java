@@ -23,11 +23,13 @@ import java.util.UUID;
  * their secrets are kept in {@link #secrets} so tests can check where they went.
  */
 public final class FakeInventory implements DeviceInventory {
-    public final List<String> calls = new ArrayList<>();
+    public final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
     public final Map<String, Device> devices = new LinkedHashMap<>();
     public final Map<String, Credential> credentials = new LinkedHashMap<>();
     /** What each credential was created with, secrets included. */
     public final Map<String, NewCredential> secrets = new LinkedHashMap<>();
+    /** What {@link #trapCredentials()} answers (the trap receiver's view of the stored secrets); empty at first. */
+    public final List<de.sid.verbund.monitoring.SnmpCredentials> trapCredentials = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public Page<Device> devices(int limit, String cursor) {
@@ -94,7 +96,7 @@ public final class FakeInventory implements DeviceInventory {
 
     @Override
     public List<de.sid.verbund.monitoring.SnmpCredentials> trapCredentials() {
-        return List.of();
+        return List.copyOf(trapCredentials);
     }
 
     @Override
