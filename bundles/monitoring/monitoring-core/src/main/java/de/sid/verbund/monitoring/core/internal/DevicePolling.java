@@ -6,6 +6,9 @@ import de.sid.verbund.monitoring.SnmpClient;
 import de.sid.verbund.monitoring.SnmpTarget;
 import de.sid.verbund.monitoring.inventory.Device;
 import de.sid.verbund.monitoring.inventory.DeviceInventory;
+import de.sid.verbund.monitoring.inventory.DevicePoller;
+import de.sid.verbund.monitoring.inventory.DeviceState;
+import de.sid.verbund.monitoring.inventory.DeviceWalk;
 import de.sid.verbund.monitoring.inventory.PollObserver;
 import de.sid.verbund.monitoring.inventory.PollSummary;
 import de.sid.verbund.monitoring.MetricSample;
@@ -317,6 +320,34 @@ final class DevicePolling implements MultiCollector {
     List<MetricSample> samples(String deviceId) {
         State s = states.get(deviceId);
         return s == null ? List.of() : s.samples;
+    }
+
+    /** @return the device's status with its interfaces, sensors and UPS from its latest samples */
+    java.util.Optional<DeviceState> state(String deviceId) {
+        State s = states.get(deviceId);
+        if (s == null) {
+            return java.util.Optional.empty();
+        }
+        List<MetricSample> samples = s.samples;
+        return status(deviceId).map(st -> DeviceStates.of(st, samples));
+    }
+
+    /**
+     * Walks a subtree of the device through its target, with the poller's timeout and retries, and
+     * requests enough for {@code limit} rows and one more (to tell whether there are more).
+     */
+    CompletionStage<DeviceWalk> walk(Device device, Oid root, int limit) {
+        if (limit < 1 || limit > DevicePoller.MAX_WALK_ROWS) {
+            return CompletableFuture.failedFuture(de.sid.verbund.core.ProblemException.badRequest("limit must be 1 to "
+                    + DevicePoller.MAX_WALK_ROWS + ", was " + limit));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            SnmpTarget t = inventory.target(device).withTimeout(timeout).withRetries(retries);
+            int perRequest = Math.min(t.maxRepetitions(), limit + 1);
+            int requests = t.version() == de.sid.verbund.monitoring.SnmpVersion.V1 ? limit + 1
+                    : (limit + perRequest) / perRequest + 1;
+            return t.withMaxRepetitions(perRequest).withMaxRequestsPerWalk(requests);
+        }, scheduler).thenCompose(t -> snmp.walk(t, root)).thenApply(w -> DeviceWalk.of(device.name(), w, limit));
     }
 
     void close() {
