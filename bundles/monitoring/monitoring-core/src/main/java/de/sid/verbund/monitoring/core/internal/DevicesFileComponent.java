@@ -117,8 +117,8 @@ public class DevicesFileComponent {
                 faults(o.problems().stream().map(p -> file + ": " + p).toList());
                 applied = o.problems().isEmpty() ? hash : null;
             } catch (ProblemException e) {
-                // the inventory is not ready (its database): the next check tries again
-                faults(List.of(file + ": not applied yet: " + e.getMessage()));
+                // the inventory is not ready yet (its database, at start): the next check tries again
+                LOG.debug("Devices file {} not applied yet: {}", file, e.getMessage());
             } catch (IOException | RuntimeException e) {
                 faults(List.of(file + ": not applied: " + e));
             }
