@@ -173,6 +173,17 @@ class DevicesFileTest {
         assertThat(after).extracting(Device::address, Device::port, Device::site, Device::kind, Device::pollIntervalS,
                 Device::profiles).containsExactly("10.1.0.2", 1161, "dd-rz2", DeviceKind.ROUTER, 120, List.of("if_mib"));
         assertThat(community(after)).isEqualTo("rotated-2");
+        // stored encrypted, as a credential created through the API
+        String stored = db.inTransaction(c -> {
+            try (var ps = c.prepareStatement("SELECT community, secret_key_id FROM monitoring_credential WHERE name = ?")) {
+                ps.setString(1, "dc1-switches");
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getString(1) + " " + rs.getString(2);
+                }
+            }
+        });
+        assertThat(stored).doesNotContain("rotated-2").doesNotContain("null");
         assertThat(devices()).doesNotContainKey("ups-1");
         assertThat(credentials()).doesNotContainKey("core-v3");
     }
