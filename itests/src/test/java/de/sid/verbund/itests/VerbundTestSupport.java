@@ -32,7 +32,6 @@ import org.apache.karaf.shell.api.console.SessionFactory;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
-import org.ops4j.pax.exam.options.MavenArtifactUrlReference;
 
 /**
  * Boots our own distribution (the {@code verbund} feature at boot) in a fresh Karaf with
@@ -55,8 +54,10 @@ public abstract class VerbundTestSupport {
 
     @Configuration
     public Option[] config() {
-        MavenArtifactUrlReference karaf = maven().groupId("de.sid.verbund").artifactId("verbund").type("tar.gz")
-                .versionAsInProject();
+        // the distribution this build made (failsafe names it), else the one installed in the local repository
+        String built = System.getProperty("verbund.distribution");
+        String karaf = built != null && new File(built).isFile() ? new File(built).toURI().toString()
+                : maven().groupId("de.sid.verbund").artifactId("verbund").type("tar.gz").versionAsInProject().getURL();
         String http = Integer.toString(freePort());
         return new Option[] {
             karafDistributionConfiguration().frameworkUrl(karaf).name("Verbund").unpackDirectory(new File("target/exam"))

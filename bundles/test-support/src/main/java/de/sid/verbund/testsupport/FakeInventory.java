@@ -4,6 +4,7 @@ import de.sid.verbund.core.Page;
 import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.monitoring.SnmpTarget;
 import de.sid.verbund.monitoring.inventory.Credential;
+import de.sid.verbund.monitoring.inventory.Declaration;
 import de.sid.verbund.monitoring.inventory.Device;
 import de.sid.verbund.monitoring.inventory.DeviceInventory;
 import de.sid.verbund.monitoring.inventory.DeviceKind;
@@ -30,6 +31,8 @@ public final class FakeInventory implements DeviceInventory {
     public final Map<String, NewCredential> secrets = new LinkedHashMap<>();
     /** What {@link #trapCredentials()} answers (the trap receiver's view of the stored secrets); empty at first. */
     public final List<de.sid.verbund.monitoring.SnmpCredentials> trapCredentials = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** What {@link #declare} was given. */
+    public final List<Declaration> declarations = new ArrayList<>();
 
     @Override
     public Page<Device> devices(int limit, String cursor) {
@@ -58,12 +61,18 @@ public final class FakeInventory implements DeviceInventory {
         return d;
     }
 
+    /** As the real inventory: a device from the devices file is refused (409), an unknown one is 404. */
     @Override
     public void deleteDevice(String id) {
         calls.add("deleteDevice");
-        if (devices.remove(id) == null) {
+        Device d = devices.get(id);
+        if (d == null) {
             throw ProblemException.notFound("no device " + id);
         }
+        if (d.origin() == Device.Origin.FILE) {
+            throw ProblemException.conflict("device '" + d.name() + "' comes from the devices file: remove its entry there");
+        }
+        devices.remove(id);
     }
 
     @Override
@@ -92,6 +101,14 @@ public final class FakeInventory implements DeviceInventory {
     public void deleteCredential(String id) {
         calls.add("deleteCredential");
         credentials.remove(id);
+    }
+
+    /** Records the declaration in {@link #declarations}; changes nothing. */
+    @Override
+    public Declaration.Outcome declare(Declaration declaration) {
+        calls.add("declare");
+        declarations.add(declaration);
+        return new Declaration.Outcome(0, 0, 0, 0, List.of());
     }
 
     @Override

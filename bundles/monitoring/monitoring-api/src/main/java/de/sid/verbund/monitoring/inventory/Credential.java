@@ -12,9 +12,20 @@ import java.time.Instant;
  * @param authProtocol the SNMPv3 authentication protocol; {@code null} for v1/v2c
  * @param privProtocol the SNMPv3 privacy protocol; {@code null} for v1/v2c
  * @param createdAt when it was stored
+ * @param origin how it was stored: through the API or shell, or from the devices file
  */
 public record Credential(String id, String name, CredentialVersion version, String user, AuthProtocol authProtocol,
-                         PrivProtocol privProtocol, Instant createdAt) {
+                         PrivProtocol privProtocol, Instant createdAt, Device.Origin origin) {
+
+    public Credential {
+        java.util.Objects.requireNonNull(origin, "origin");
+    }
+
+    /** A credential stored through the API or shell ({@link Device.Origin#API}). */
+    public Credential(String id, String name, CredentialVersion version, String user, AuthProtocol authProtocol,
+                      PrivProtocol privProtocol, Instant createdAt) {
+        this(id, name, version, user, authProtocol, privProtocol, createdAt, Device.Origin.API);
+    }
 
     /** The SNMP version a credential belongs to. */
     public enum CredentialVersion { V1, V2C, V3 }

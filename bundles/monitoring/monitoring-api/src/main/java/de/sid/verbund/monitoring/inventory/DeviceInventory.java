@@ -24,7 +24,10 @@ public interface DeviceInventory {
 
     Device createDevice(NewDevice device);
 
-    /** @throws de.sid.verbund.core.ProblemException NOT_FOUND when there is no such device */
+    /**
+     * @throws de.sid.verbund.core.ProblemException NOT_FOUND when there is no such device, CONFLICT when it
+     *         came from the devices file ({@link Device.Origin#FILE}: remove it there)
+     */
     void deleteDevice(String id);
 
     /** @return every credential, without secrets, ordered by name */
@@ -34,8 +37,21 @@ public interface DeviceInventory {
 
     Credential createCredential(NewCredential credential);
 
-    /** @throws de.sid.verbund.core.ProblemException CONFLICT while a device uses it, NOT_FOUND when unknown */
+    /**
+     * @throws de.sid.verbund.core.ProblemException CONFLICT while a device uses it or when it came from the
+     *         devices file, NOT_FOUND when unknown
+     */
     void deleteCredential(String id);
+
+    /**
+     * Makes the devices and credentials that came from the devices file match what it declares now
+     * (see {@link Declaration} for the rules). One entry's fault is reported and does not stop the
+     * others; nothing registered through the API or shell is changed.
+     *
+     * @param declaration the file's entries
+     * @return what was done, and each entry's problem
+     */
+    Declaration.Outcome declare(Declaration declaration);
 
     /**
      * The secrets of every stored credential, for the trap receiver: which communities and

@@ -24,13 +24,15 @@ public class DeviceListCommand implements Action {
         Map<String, String> credentials = inventory.credentials().stream()
                 .collect(Collectors.toMap(Credential::id, Credential::name, (a, b) -> a));
         ShellTable t = new ShellTable();
-        for (String c : new String[] {"Name", "Kind", "Site", "Address", "Port", "Interval s", "Profiles", "Credential", "Id"}) {
+        for (String c : new String[] {"Name", "Kind", "Site", "Address", "Port", "Interval s", "Profiles", "Credential",
+            "Origin", "Id"}) {
             t.column(c);
         }
         for (Device d : inventory.allDevices()) {
             t.addRow().addContent(d.name(), d.kind().name().toLowerCase(java.util.Locale.ROOT), d.site(), d.address(), d.port(),
                     d.pollIntervalS(), d.profiles().isEmpty() ? "(by sysObjectID)" : String.join(",", d.profiles()),
-                    credentials.getOrDefault(d.credentialId(), d.credentialId()), d.id());
+                    credentials.getOrDefault(d.credentialId(), d.credentialId()),
+                    d.origin() == Device.Origin.FILE ? "devices file" : "api", d.id());
         }
         t.print(System.out);
         return null;

@@ -6,6 +6,9 @@ import de.sid.verbund.monitoring.SnmpClient;
 import de.sid.verbund.monitoring.SnmpTarget;
 import de.sid.verbund.monitoring.inventory.Device;
 import de.sid.verbund.monitoring.inventory.DeviceInventory;
+import de.sid.verbund.monitoring.inventory.DevicePoller;
+import de.sid.verbund.monitoring.inventory.DeviceState;
+import de.sid.verbund.monitoring.inventory.DeviceWalk;
 import de.sid.verbund.monitoring.inventory.PollObserver;
 import de.sid.verbund.monitoring.inventory.PollSummary;
 import de.sid.verbund.monitoring.MetricSample;
@@ -46,9 +49,11 @@ import org.slf4j.LoggerFactory;
  * Polls every device of the inventory at its interval and keeps its latest samples.
  *
  * <ul>
- *   <li><b>Schedule.</b> Each device's first poll comes after a random part of its interval
- *       (jitter, so devices added together do not poll together), then every interval. A device
- *       still being polled when its next poll is due skips that one (counted).</li>
+ *   <li><b>Schedule.</b> Each device is polled every interval from a random point in its first
+ *       interval (jitter, so devices added together do not poll together). Besides, a device the
+ *       poller has just learned of (new, or all of them after a start) is polled once within
+ *       {@value #FIRST_POLL_WITHIN_MS} ms, so its data is there at once. A device still being polled
+ *       when its next poll is due skips that one (counted).</li>
  *   <li><b>Concurrency.</b> At most {@code maxConcurrent} polls are in flight; due polls wait in
  *       a queue, first come first served.</li>
  *   <li><b>Profiles.</b> Set by hand on the device, else chosen by the {@code sysObjectID.0} that
@@ -63,6 +68,8 @@ final class DevicePolling implements MultiCollector {
     private static final Logger LOG = LoggerFactory.getLogger(DevicePolling.class);
     /** {@code sysDescr.0} (RFC 3418), read with every poll for the device's status. */
     static final Oid SYS_DESCR = Oid.parse("1.3.6.1.2.1.1.1.0");
+    /** A device the poller has just learned of is polled once within this many milliseconds. */
+    static final long FIRST_POLL_WITHIN_MS = 15_000;
 
     /** What is known of one device. */
     private static final class State {
@@ -134,12 +141,20 @@ final class DevicePolling implements MultiCollector {
             Device old = s.device;
             s.device = d;
             if (s.schedule == null || old.pollIntervalS() != d.pollIntervalS()) {
+                boolean first = s.schedule == null;
                 if (s.schedule != null) {
                     s.schedule.cancel(false);
                 }
                 long periodMs = d.pollIntervalS() * 1000L;
                 long jitterMs = ThreadLocalRandom.current().nextLong(periodMs);
                 s.schedule = scheduler.scheduleAtFixedRate(() -> due(s, null), jitterMs, periodMs, TimeUnit.MILLISECONDS);
+                if (first && !s.polled && jitterMs > FIRST_POLL_WITHIN_MS) {
+                    scheduler.schedule(() -> {
+                        if (states.get(d.id()) == s && !s.polled) {
+                            due(s, null);
+                        }
+                    }, ThreadLocalRandom.current().nextLong(FIRST_POLL_WITHIN_MS), TimeUnit.MILLISECONDS);
+                }
             }
         }
         for (Map.Entry<String, State> e : states.entrySet()) {
@@ -304,6 +319,34 @@ final class DevicePolling implements MultiCollector {
     List<MetricSample> samples(String deviceId) {
         State s = states.get(deviceId);
         return s == null ? List.of() : s.samples;
+    }
+
+    /** @return the device's status with its interfaces, sensors and UPS from its latest samples */
+    java.util.Optional<DeviceState> state(String deviceId) {
+        State s = states.get(deviceId);
+        if (s == null) {
+            return java.util.Optional.empty();
+        }
+        List<MetricSample> samples = s.samples;
+        return status(deviceId).map(st -> DeviceStates.of(st, samples));
+    }
+
+    /**
+     * Walks a subtree of the device through its target, with the poller's timeout and retries, and
+     * requests enough for {@code limit} rows and one more (to tell whether there are more).
+     */
+    CompletionStage<DeviceWalk> walk(Device device, Oid root, int limit) {
+        if (limit < 1 || limit > DevicePoller.MAX_WALK_ROWS) {
+            return CompletableFuture.failedFuture(de.sid.verbund.core.ProblemException.badRequest("limit must be 1 to "
+                    + DevicePoller.MAX_WALK_ROWS + ", was " + limit));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            SnmpTarget t = inventory.target(device).withTimeout(timeout).withRetries(retries);
+            int perRequest = Math.min(t.maxRepetitions(), limit + 1);
+            int requests = t.version() == de.sid.verbund.monitoring.SnmpVersion.V1 ? limit + 1
+                    : (limit + perRequest) / perRequest + 1;
+            return t.withMaxRepetitions(perRequest).withMaxRequestsPerWalk(requests);
+        }, scheduler).thenCompose(t -> snmp.walk(t, root)).thenApply(w -> DeviceWalk.of(device.name(), w, limit));
     }
 
     void close() {

@@ -152,6 +152,12 @@ public class InventoryComponent implements DeviceInventory {
     }
 
     @Override
+    public de.sid.verbund.monitoring.inventory.Declaration.Outcome declare(
+            de.sid.verbund.monitoring.inventory.Declaration declaration) {
+        return inventory().declare(declaration);
+    }
+
+    @Override
     public List<de.sid.verbund.monitoring.SnmpCredentials> trapCredentials() {
         return inventory().trapCredentials();
     }

@@ -31,8 +31,9 @@ import java.util.Optional;
 final class InventoryStore {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InventoryStore.class);
     private static final String DEVICE_COLUMNS = "id, name, address, port, site, kind, poll_interval_s, profiles, "
-            + "credential_id, created_at";
-    private static final String CREDENTIAL_COLUMNS = "id, name, version, usm_user, auth_protocol, priv_protocol, created_at";
+            + "credential_id, created_at, origin";
+    private static final String CREDENTIAL_COLUMNS = "id, name, version, usm_user, auth_protocol, priv_protocol, created_at, "
+            + "origin";
 
     /** A credential's secrets, for building a target; never leaves the implementation. */
     record Secret(CredentialVersion version, String community, String user, AuthProtocol auth, String authPassphrase,
@@ -132,23 +133,48 @@ final class InventoryStore {
 
     void insertCredential(Credential cr, Secret s) {
         db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitoring_credential (id, name, version, community, "
-                    + "usm_user, auth_protocol, auth_passphrase, priv_protocol, priv_passphrase, created_at, secret_key_id) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, cr.id());
-                ps.setString(2, cr.name());
-                ps.setString(3, cr.version().name());
-                ps.setString(4, cipher.encrypt(s.community(), context(cr.id(), "community")));
-                ps.setString(5, s.user());
-                ps.setString(6, s.auth() == null ? null : s.auth().name());
-                ps.setString(7, cipher.encrypt(s.authPassphrase(), context(cr.id(), "auth_passphrase")));
-                ps.setString(8, s.priv() == null ? null : s.priv().name());
-                ps.setString(9, cipher.encrypt(s.privPassphrase(), context(cr.id(), "priv_passphrase")));
-                ps.setObject(10, cr.createdAt().atOffset(ZoneOffset.UTC));
-                ps.setString(11, cipher.keyId());
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitoring_credential (version, community, "
+                    + "usm_user, auth_protocol, auth_passphrase, priv_protocol, priv_passphrase, secret_key_id, id, name, "
+                    + "created_at, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                int i = bindSecret(ps, cr.id(), s);
+                ps.setString(i++, cr.id());
+                ps.setString(i++, cr.name());
+                ps.setObject(i++, cr.createdAt().atOffset(ZoneOffset.UTC));
+                ps.setString(i, cr.origin().name());
                 return ps.executeUpdate();
             }
         });
+    }
+
+    /** Replaces a credential's version and secrets (the devices file changed them). @return whether it exists */
+    boolean updateCredential(String id, Secret s) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE monitoring_credential SET version = ?, community = ?, "
+                    + "usm_user = ?, auth_protocol = ?, auth_passphrase = ?, priv_protocol = ?, priv_passphrase = ?, "
+                    + "secret_key_id = ? WHERE id = ?")) {
+                int i = bindSecret(ps, id, s);
+                ps.setString(i, id);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /**
+     * Sets parameters 1 to 8: version, community, usm_user, auth_protocol, auth_passphrase, priv_protocol,
+     * priv_passphrase, secret_key_id; the secrets encrypted for the credential {@code id}.
+     *
+     * @return the next parameter index
+     */
+    private int bindSecret(PreparedStatement ps, String id, Secret s) throws SQLException {
+        ps.setString(1, s.version().name());
+        ps.setString(2, cipher.encrypt(s.community(), context(id, "community")));
+        ps.setString(3, s.user());
+        ps.setString(4, s.auth() == null ? null : s.auth().name());
+        ps.setString(5, cipher.encrypt(s.authPassphrase(), context(id, "auth_passphrase")));
+        ps.setString(6, s.priv() == null ? null : s.priv().name());
+        ps.setString(7, cipher.encrypt(s.privPassphrase(), context(id, "priv_passphrase")));
+        ps.setString(8, cipher.keyId());
+        return 9;
     }
 
     List<Credential> credentials() {
@@ -270,7 +296,7 @@ final class InventoryStore {
     void insertDevice(Device d) {
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitoring_device (" + DEVICE_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, d.id());
                 ps.setString(2, d.name());
                 ps.setString(3, d.address());
@@ -281,7 +307,27 @@ final class InventoryStore {
                 ps.setString(8, String.join(",", d.profiles()));
                 ps.setString(9, d.credentialId());
                 ps.setObject(10, d.createdAt().atOffset(ZoneOffset.UTC));
+                ps.setString(11, d.origin().name());
                 return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Writes every field of a device but its id, creation time and origin. @return whether it exists */
+    boolean updateDevice(Device d) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE monitoring_device SET name = ?, address = ?, port = ?, "
+                    + "site = ?, kind = ?, poll_interval_s = ?, profiles = ?, credential_id = ? WHERE id = ?")) {
+                ps.setString(1, d.name());
+                ps.setString(2, d.address());
+                ps.setInt(3, d.port());
+                ps.setString(4, d.site());
+                ps.setString(5, d.kind().name());
+                ps.setInt(6, d.pollIntervalS());
+                ps.setString(7, String.join(",", d.profiles()));
+                ps.setString(8, d.credentialId());
+                ps.setString(9, d.id());
+                return ps.executeUpdate() == 1;
             }
         });
     }
@@ -383,7 +429,7 @@ final class InventoryStore {
         return new Device(rs.getString("id"), rs.getString("name"), rs.getString("address"), rs.getInt("port"),
                 rs.getString("site"), DeviceKind.valueOf(rs.getString("kind")), rs.getInt("poll_interval_s"),
                 profiles.isEmpty() ? List.of() : Arrays.asList(profiles.split(",")), rs.getString("credential_id"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant());
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(), Device.Origin.valueOf(rs.getString("origin")));
     }
 
     private static Credential credential(ResultSet rs) throws SQLException {
@@ -391,6 +437,7 @@ final class InventoryStore {
         String priv = rs.getString("priv_protocol");
         return new Credential(rs.getString("id"), rs.getString("name"), CredentialVersion.valueOf(rs.getString("version")),
                 rs.getString("usm_user"), auth == null ? null : AuthProtocol.valueOf(auth),
-                priv == null ? null : PrivProtocol.valueOf(priv), rs.getObject("created_at", OffsetDateTime.class).toInstant());
+                priv == null ? null : PrivProtocol.valueOf(priv), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                Device.Origin.valueOf(rs.getString("origin")));
     }
 }

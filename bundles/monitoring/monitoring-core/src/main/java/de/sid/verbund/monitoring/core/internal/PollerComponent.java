@@ -6,6 +6,9 @@ import de.sid.verbund.monitoring.SnmpClient;
 import de.sid.verbund.monitoring.inventory.Device;
 import de.sid.verbund.monitoring.inventory.DeviceInventory;
 import de.sid.verbund.monitoring.inventory.DevicePoller;
+import de.sid.verbund.monitoring.inventory.DeviceState;
+import de.sid.verbund.monitoring.inventory.DeviceWalk;
+import de.sid.verbund.monitoring.smi.Oid;
 import de.sid.verbund.monitoring.inventory.PollObserver;
 import de.sid.verbund.monitoring.inventory.PollSummary;
 import de.sid.verbund.monitoring.profile.Profile;
@@ -127,6 +130,28 @@ public class PollerComponent implements DevicePoller, MultiCollector {
     public java.util.Optional<de.sid.verbund.monitoring.inventory.DeviceStatus> status(String deviceId) {
         DevicePolling p = polling;
         return p == null ? java.util.Optional.empty() : p.status(deviceId);
+    }
+
+    @Override
+    public List<de.sid.verbund.monitoring.MetricSample> samples(String deviceId) {
+        DevicePolling p = polling;
+        return p == null ? List.of() : p.samples(deviceId);
+    }
+
+    @Override
+    public java.util.Optional<DeviceState> state(String deviceId) {
+        DevicePolling p = polling;
+        return p == null ? java.util.Optional.empty() : p.state(deviceId);
+    }
+
+    @Override
+    public CompletionStage<DeviceWalk> walk(Device device, Oid root, int limit) {
+        DevicePolling p = polling;
+        if (p == null) {
+            return CompletableFuture.failedFuture(new ProblemException(ProblemType.UNAVAILABLE,
+                    "the device poller is starting"));
+        }
+        return p.walk(device, root, limit);
     }
 
     @Override

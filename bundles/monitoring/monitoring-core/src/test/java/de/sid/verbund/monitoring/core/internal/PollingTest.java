@@ -216,6 +216,18 @@ class PollingTest {
     }
 
     @Test
+    void aDeviceThePollerLearnsOfIsPolledAtOnceEvenWithALongInterval() throws Exception {
+        Device slow = device("slow", "procurve_2520", agent.address().getPort(), 3600, List.of("system"));
+        DevicePolling p = polling(1);
+
+        p.sync();
+
+        await().atMost(Duration.ofSeconds(DevicePolling.FIRST_POLL_WITHIN_MS / 1000 + 10))
+                .until(() -> !p.samples(slow.id()).isEmpty());
+        assertThat(p.status(slow.id()).orElseThrow().polls()).isEqualTo(1);
+    }
+
+    @Test
     void theComponentStartsInTheBackgroundAndPollsWhatTheInventoryHolds() throws Exception {
         Device sw = device("sw-1", "procurve_2520", agent.address().getPort(), 10, List.of());
         PollerComponent component = new PollerComponent(inventory, snmp, Configs.of(PollerConfig.class,

@@ -7,10 +7,14 @@ import de.sid.verbund.core.rest.RestApplication;
 import de.sid.verbund.monitoring.inventory.Device;
 import de.sid.verbund.monitoring.inventory.DeviceInventory;
 import de.sid.verbund.monitoring.inventory.DevicePoller;
+import de.sid.verbund.monitoring.inventory.DeviceState;
 import de.sid.verbund.monitoring.inventory.DeviceStatus;
+import de.sid.verbund.monitoring.inventory.DeviceWalk;
 import de.sid.verbund.monitoring.inventory.NewDevice;
 import de.sid.verbund.monitoring.inventory.PollSummary;
+import de.sid.verbund.monitoring.smi.Oid;
 import de.sid.verbund.security.AccessControl;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,8 +49,10 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 public class DevicesResource {
     static final String READ = "monitoring:read:platform";
     static final String WRITE = "monitoring:write:platform";
-    /** The longest a "poll now" request waits: beyond any device's timeouts and retries on a sane walk. */
+    /** The longest a "poll now" or walk request waits: beyond any device's timeouts and retries on a sane walk. */
     static final long POLL_WAIT_S = 120;
+    /** Rows of a walk when the request names no limit. */
+    static final int WALK_DEFAULT_LIMIT = 1000;
 
     private final DeviceInventory inventory;
     private final AccessControl access;
@@ -67,11 +73,17 @@ public class DevicesResource {
         return inventory.devices(Page.limit(limit), cursor == null || cursor.isEmpty() ? null : cursor);
     }
 
+    /** The device with its current state; without a poller only the device. */
     @GET
     @Path("/{id}")
-    public Device get(@PathParam("id") String id) {
+    public DeviceDetail get(@PathParam("id") String id) {
         access.check(READ, "device " + id);
-        return device(id);
+        Device d = device(id);
+        DevicePoller p = poller;
+        if (p == null) {
+            return DeviceDetail.of(d, null);
+        }
+        return DeviceDetail.of(d, p.state(d.id()).orElse(new DeviceState(notPolled(d), List.of(), List.of(), null)));
     }
 
     @POST
@@ -128,8 +140,77 @@ public class DevicesResource {
         if (p == null) {
             throw new ProblemException(ProblemType.UNAVAILABLE, "device polling is not running (no poller installed)");
         }
-        return p.status(d.id()).orElse(new DeviceStatus(d.id(), d.name(), false, false, null, 0, 0, 0, null, null, null, 0,
-                null));
+        return p.status(d.id()).orElse(notPolled(d));
+    }
+
+    private static DeviceStatus notPolled(Device d) {
+        return new DeviceStatus(d.id(), d.name(), false, false, null, 0, 0, 0, null, null, null, 0, null);
+    }
+
+    /**
+     * Walks a subtree of the device now and answers with its rows (200 also when the device does
+     * not answer: {@code end} TIMEOUT).
+     *
+     * @param oid the subtree, dotted, e.g. {@code 1.3.6.1.2.1.2.2.1.2}
+     * @param limit most rows, 1 to {@value DevicePoller#MAX_WALK_ROWS}; default {@value #WALK_DEFAULT_LIMIT}
+     */
+    @GET
+    @Path("/{id}/walk")
+    public DeviceWalk walk(@PathParam("id") String id, @QueryParam("oid") String oid, @QueryParam("limit") String limit) {
+        access.check(READ, "device " + id);
+        Oid root = oid(oid);
+        int rows = walkLimit(limit);
+        Device d = device(id);
+        DevicePoller p = poller;
+        if (p == null) {
+            throw new ProblemException(ProblemType.UNAVAILABLE, "device polling is not running (no poller installed)");
+        }
+        return await(p.walk(d, root, rows), "walk of device " + d.name());
+    }
+
+    static Oid oid(String text) {
+        if (text == null || text.isBlank()) {
+            throw ProblemException.badRequest("oid is required: the subtree to walk, e.g. 1.3.6.1.2.1.2.2.1.2 (ifDescr)");
+        }
+        try {
+            return Oid.parse(text.trim().startsWith(".") ? text.trim().substring(1) : text.trim());
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("oid '" + (text.length() > 60 ? text.substring(0, 60) + "…" : text)
+                    .replaceAll("\\p{Cntrl}", "?") + "' is not a dotted OID such as 1.3.6.1.2.1.1");
+        }
+    }
+
+    static int walkLimit(String text) {
+        if (text == null || text.isEmpty()) {
+            return WALK_DEFAULT_LIMIT;
+        }
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 1 && n <= DevicePoller.MAX_WALK_ROWS) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ProblemException.badRequest("limit must be 1 to " + DevicePoller.MAX_WALK_ROWS + ", was '"
+                + (text.length() > 20 ? text.substring(0, 20) + "…" : text) + "'");
+    }
+
+    private static <T> T await(java.util.concurrent.CompletionStage<T> stage, String what) {
+        try {
+            return stage.toCompletableFuture().get(POLL_WAIT_S, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProblemException(ProblemType.UNAVAILABLE, what + " interrupted");
+        } catch (TimeoutException e) {
+            throw new ProblemException(ProblemType.UNAVAILABLE, what + " took longer than " + POLL_WAIT_S + " s");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ProblemException pe) {
+                throw pe;
+            }
+            throw new ProblemException(ProblemType.INTERNAL, what + " failed: " + e.getCause().getMessage(),
+                    java.util.List.of(), e.getCause());
+        }
     }
 
     private Device device(String id) {

@@ -3,20 +3,37 @@ package de.sid.verbund.monitoring.rest.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
 import de.sid.verbund.monitoring.inventory.Credential;
+import de.sid.verbund.monitoring.WalkEnd;
+import de.sid.verbund.monitoring.WalkResult;
 import de.sid.verbund.monitoring.inventory.Device;
+import de.sid.verbund.monitoring.inventory.DeviceKind;
+import de.sid.verbund.monitoring.inventory.DevicePoller;
+import de.sid.verbund.monitoring.inventory.DeviceState;
+import de.sid.verbund.monitoring.inventory.DeviceStatus;
+import de.sid.verbund.monitoring.inventory.DeviceWalk;
 import de.sid.verbund.monitoring.inventory.NewCredential;
 import de.sid.verbund.monitoring.inventory.NewDevice;
 import de.sid.verbund.monitoring.inventory.PollSummary;
+import de.sid.verbund.monitoring.smi.Oid;
+import de.sid.verbund.monitoring.smi.SnmpValue;
+import de.sid.verbund.monitoring.smi.VarBind;
 import de.sid.verbund.testsupport.FakeAccess;
 import de.sid.verbund.testsupport.FakeInventory;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import javax.ws.rs.core.Response;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +62,7 @@ class MonitoringResourcesTest {
         assertThat(dev.getStatus()).isEqualTo(201);
         assertThat(dev.getHeaderString("Location")).isEqualTo("/api/devices/" + d.id());
         assertThat(new DevicesResource(inventory, monitoring).list(null, null).items()).containsExactly(d);
-        assertThat(new DevicesResource(inventory, monitoring).get(d.id())).isEqualTo(d);
+        assertThat(new DevicesResource(inventory, monitoring).get(d.id())).isEqualTo(DeviceDetail.of(d, null));
         assertThat(new ObjectMapper().findAndRegisterModules().writeValueAsString(List.of(credentials.list(),
                 credentials.get(cr.id()), created.getEntity()))).doesNotContain(COMMUNITY);
         assertThat(new DevicesResource(inventory, monitoring).delete(d.id()).getStatus()).isEqualTo(204);
@@ -68,7 +85,8 @@ class MonitoringResourcesTest {
             CredentialsResource credentials = new CredentialsResource(inventory, who);
             List<Runnable> attempts = List.of(() -> devices.list(null, null), () -> devices.get(d.id()),
                     () -> devices.create(new NewDevice("x", "10.0.0.9", null, "dc1", "ups", null, null, cr.id())),
-                    () -> devices.delete(d.id()), () -> devices.poll(d.id()), () -> devices.status(d.id()), credentials::list,
+                    () -> devices.delete(d.id()), () -> devices.poll(d.id()), () -> devices.status(d.id()),
+                    () -> devices.walk(d.id(), "1.3.6.1.2.1.1", null), credentials::list,
                     () -> credentials.get(cr.id()),
                     () -> credentials.create(new NewCredential("y", "v1", "c", null, null, null, null, null)),
                     () -> credentials.delete(cr.id()));
@@ -108,5 +126,119 @@ class MonitoringResourcesTest {
                 .isEqualTo(ProblemType.BAD_REQUEST);
         assertThat(catchThrowableOfType(() -> devices.list("ten", null), ProblemException.class).type())
                 .isEqualTo(ProblemType.BAD_REQUEST);
+    }
+
+    /** A poller that knows one device's state and walks by echoing what it was asked. */
+    private static final class StatePoller implements DevicePoller {
+        final Map<String, DeviceState> states = new HashMap<>();
+        final List<String> walks = new ArrayList<>();
+
+        @Override
+        public CompletionStage<PollSummary> pollNow(Device device) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not used"));
+        }
+
+        @Override
+        public Optional<DeviceState> state(String deviceId) {
+            return Optional.ofNullable(states.get(deviceId));
+        }
+
+        @Override
+        public CompletionStage<DeviceWalk> walk(Device device, Oid root, int limit) {
+            walks.add(device.name() + " " + root + " " + limit);
+            return CompletableFuture.completedFuture(DeviceWalk.of(device.name(), new WalkResult(root,
+                    List.of(new VarBind(root.append(0), SnmpValue.OctetString.ofUtf8("Ethernet1")),
+                            new VarBind(root.append(1), new SnmpValue.OctetString(new byte[] {(byte) 0xfa, 0x16, 0x3e, 0, 0x0a}))),
+                    WalkEnd.END_OF_SUBTREE, "", 1), limit));
+        }
+    }
+
+    private static final ObjectMapper API_JSON = new ObjectMapper().findAndRegisterModules()
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+    @Test
+    void aDeviceComesWithItsStateAndWithoutTheSectionsItDoesNotHave() throws Exception {
+        Credential cr = inventory.createCredential(new NewCredential("c", "v2c", COMMUNITY, null, null, null, null, null));
+        Device sw = inventory.createDevice(new NewDevice("sw-1", "10.0.0.1", null, "dc1", "switch", null, null, cr.id()));
+        Device ups = inventory.createDevice(new NewDevice("ups-1", "10.0.0.2", null, "dc1", "ups", null, null, cr.id()));
+        Device fresh = inventory.createDevice(new NewDevice("new-1", "10.0.0.3", null, "dc1", "pdu", null, null, cr.id()));
+        DevicesResource devices = new DevicesResource(inventory, FakeAccess.monitoring());
+        StatePoller poller = new StatePoller();
+        devices.poller = poller;
+        DeviceStatus up = new DeviceStatus(sw.id(), "sw-1", true, true, Instant.parse("2026-11-29T10:00:00Z"), 12, 3, 0,
+                "Arista Networks EOS", "1.3.6.1.4.1.30065", 4938L, 900, null);
+        poller.states.put(sw.id(), new DeviceState(up, List.of(new DeviceState.InterfaceState(1, "Ethernet1", "Ethernet1",
+                "uplink", "ethernetCsmacd", "00:1c:73:b3:bd:72", "up", "up", 1_000_000_000L, 125_000.0, 12_500.0, 0.1, 0.01,
+                0.0, 0.0, 0.0, 0.0)), List.of(new DeviceState.SensorState(100006001, "", "Cpu temp sensor", "celsius", 41.8,
+                "°C", "ok")), null));
+        poller.states.put(ups.id(), new DeviceState(up, List.of(), List.of(), new DeviceState.UpsState("EATON", null,
+                "batteryNormal", 100.0, 2580.0, 0.0, 81.0, null, "battery", true, 59.0, 50.0, 0, List.of(), List.of())));
+
+        JsonNode s = API_JSON.readTree(API_JSON.writeValueAsString(devices.get(sw.id())));
+        JsonNode u = API_JSON.readTree(API_JSON.writeValueAsString(devices.get(ups.id())));
+        JsonNode f = API_JSON.readTree(API_JSON.writeValueAsString(devices.get(fresh.id())));
+
+        assertThat(s.path("name").asText()).isEqualTo("sw-1");
+        assertThat(s.path("origin").asText()).isEqualTo("API");
+        assertThat(s.path("status").path("sysDescr").asText()).isEqualTo("Arista Networks EOS");
+        assertThat(s.path("interfaces").get(0).path("ifName").asText()).isEqualTo("Ethernet1");
+        assertThat(s.path("interfaces").get(0).path("speedBitsPerSecond").asLong()).isEqualTo(1_000_000_000L);
+        assertThat(s.path("interfaces").get(0).path("inUtilizationPercent").asDouble()).isEqualTo(0.1);
+        assertThat(s.path("sensors").get(0).path("value").asDouble()).isEqualTo(41.8);
+        assertThat(s.path("sensors").get(0).path("unit").asText()).isEqualTo("°C");
+        assertThat(s.has("ups")).isFalse();
+        assertThat(u.path("ups").path("onBattery").asBoolean()).isTrue();
+        assertThat(u.path("ups").path("chargePercent").asDouble()).isEqualTo(100.0);
+        assertThat(u.has("interfaces")).isFalse();
+        assertThat(u.has("sensors")).isFalse();
+        // not polled yet: its status says so, no sections
+        assertThat(f.path("status").path("polled").asBoolean()).isFalse();
+        assertThat(f.has("interfaces") || f.has("sensors") || f.has("ups")).isFalse();
+        assertThat(API_JSON.writeValueAsString(List.of(devices.get(sw.id()), devices.get(ups.id())))).doesNotContain(COMMUNITY);
+    }
+
+    @Test
+    void aWalkPassesTheSubtreeAndLimitAndRefusesBadOnes() throws Exception {
+        Credential cr = inventory.createCredential(new NewCredential("c", "v2c", COMMUNITY, null, null, null, null, null));
+        Device sw = inventory.createDevice(new NewDevice("sw-1", "10.0.0.1", null, "dc1", "switch", null, null, cr.id()));
+        DevicesResource devices = new DevicesResource(inventory, FakeAccess.sidOperator());
+        ProblemException noPoller = catchThrowableOfType(() -> devices.walk(sw.id(), "1.3.6.1.2.1.1", null),
+                ProblemException.class);
+        StatePoller poller = new StatePoller();
+        devices.poller = poller;
+
+        DeviceWalk w = devices.walk(sw.id(), ".1.3.6.1.2.1.2.2.1.2", "1");
+        devices.walk(sw.id(), "1.3.6.1.2.1.2.2.1.2", null);
+
+        assertThat(noPoller.type()).isEqualTo(ProblemType.UNAVAILABLE);
+        assertThat(poller.walks).containsExactly("sw-1 1.3.6.1.2.1.2.2.1.2 1", "sw-1 1.3.6.1.2.1.2.2.1.2 1000");
+        assertThat(w.rows()).singleElement().isEqualTo(new DeviceWalk.Row("1.3.6.1.2.1.2.2.1.2.0", "OctetString", "Ethernet1",
+                false));
+        assertThat(w.truncated()).isTrue();
+        assertThat(devices.walk(sw.id(), "1.3.6.1.2.1.2.2.1.2", "5").rows().get(1))
+                .isEqualTo(new DeviceWalk.Row("1.3.6.1.2.1.2.2.1.2.1", "OctetString", "0xFA163E000A", true));
+        for (String[] bad : new String[][] {{null, null}, {"", null}, {"1.3.six", null}, {"1..3", null},
+            {"1.3.6.1", "0"}, {"1.3.6.1", "10001"}, {"1.3.6.1", "many"}}) {
+            assertThat(catchThrowableOfType(() -> devices.walk(sw.id(), bad[0], bad[1]), ProblemException.class).type())
+                    .as("oid %s limit %s", bad[0], bad[1]).isEqualTo(ProblemType.BAD_REQUEST);
+        }
+        assertThat(poller.walks).hasSize(3);
+        assertThat(catchThrowableOfType(() -> devices.walk(UUID.randomUUID().toString(), "1.3.6.1", null),
+                ProblemException.class).type()).isEqualTo(ProblemType.NOT_FOUND);
+    }
+
+    @Test
+    void aDeviceFromTheDevicesFileIsNotDeletedThroughTheApi() {
+        Credential cr = inventory.createCredential(new NewCredential("c", "v2c", COMMUNITY, null, null, null, null, null));
+        Device file = new Device(UUID.randomUUID().toString(), "file-1", "10.0.0.5", 161, "dc1", DeviceKind.SENSOR, 60,
+                List.of(), cr.id(), Instant.now(), Device.Origin.FILE);
+        inventory.devices.put(file.id(), file);
+        DevicesResource devices = new DevicesResource(inventory, FakeAccess.monitoring());
+
+        ProblemException e = catchThrowableOfType(() -> devices.delete(file.id()), ProblemException.class);
+
+        assertThat(e.type()).isEqualTo(ProblemType.CONFLICT);
+        assertThat(e.getMessage()).contains("devices file");
+        assertThat(inventory.devices).containsKey(file.id());
     }
 }
