@@ -128,6 +128,10 @@ public final class Snmp4jClient implements SnmpClient, AutoCloseable {
         usmTargets = new UsmTargets(protocols, mpv3);
         transport = new DefaultUdpTransportMapping(new UdpAddress(localAddress, 0), false);
         transport.setReceiveBufferSize(RECEIVE_BUFFER_BYTES);
+        // Answers are decoded on the receive thread before it reads the next datagram (no
+        // multi-threaded dispatcher), so it may reuse one buffer: SNMP4J otherwise allocates a
+        // fresh 64 KiB array for every datagram, most of the poller's garbage under load.
+        transport.setAsyncMsgProcessingSupported(false);
         snmp = new Snmp(dispatcher, transport);
         Snmp.ReportHandler reportHandler = snmp.getReportHandler();
         snmp.setReportHandler(new Snmp.ReportHandler() {
