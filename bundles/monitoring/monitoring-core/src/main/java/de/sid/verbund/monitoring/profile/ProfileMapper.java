@@ -15,10 +15,10 @@ import de.sid.verbund.monitoring.smi.VarBind;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
@@ -76,55 +76,47 @@ public final class ProfileMapper {
         if (!poll.reachable()) {
             return new Result(out, problems);
         }
-        NavigableMap<Oid, SnmpValue> data = new TreeMap<>();
-        data.putAll(poll.scalars());
-        for (WalkResult w : poll.walks().values()) {
-            for (VarBind vb : w.rows()) {
-                data.put(vb.oid(), vb.value());
-            }
-        }
-        data.put(de.sid.verbund.monitoring.PollRequest.SYS_UP_TIME, poll.sysUpTime());
+        PolledValues data = PolledValues.of(poll);
         Map<String, String> deviceLabels = new LinkedHashMap<>();
         deviceLabels.put("device", device);
         deviceLabels.put("site", site);
+        Map<LabelScheme, Map<Oid, Map<String, String>>> labelsByScheme = new HashMap<>();
         for (Profile p : profiles) {
             Map<String, Profile.Metric> byName = new LinkedHashMap<>();
             p.metrics().forEach(m -> byName.putIfAbsent(m.name(), m));
             for (Profile.Metric m : p.metrics()) {
-                mapMetric(device, poll, data, m, byName, deviceLabels, out, problems);
+                Map<Oid, Map<String, String>> labelsByIndex = labelsByScheme.computeIfAbsent(
+                        new LabelScheme(m.indexes(), m.lookups()), k -> new HashMap<>());
+                mapMetric(device, poll, data, m, byName, deviceLabels, labelsByIndex, out, problems);
             }
         }
         return new Result(out, problems);
     }
 
-    private void mapMetric(String device, PollResult poll, NavigableMap<Oid, SnmpValue> data, Profile.Metric m,
+    /**
+     * What a sample's labels are made of: metrics with the same index labels and lookups have
+     * the same labels for the same index (every column of ifTable and ifXTable), so the lookups
+     * are read and rendered once per row, not once per cell.
+     */
+    private record LabelScheme(List<Profile.Index> indexes, List<Profile.Lookup> lookups) {
+    }
+
+    private void mapMetric(String device, PollResult poll, PolledValues data, Profile.Metric m,
                            Map<String, Profile.Metric> byName, Map<String, String> deviceLabels,
-                           List<MetricSample> out, List<String> problems) {
-        for (Map.Entry<Oid, SnmpValue> e : data.tailMap(m.oid(), false).entrySet()) {
-            Oid oid = e.getKey();
-            if (!oid.startsWith(m.oid())) {
-                break;
-            }
-            SnmpValue value = e.getValue();
+                           Map<Oid, Map<String, String>> labelsByIndex, List<MetricSample> out, List<String> problems) {
+        for (int at = data.firstAfter(m.oid()); at < data.size() && data.oid(at).startsWith(m.oid()); at++) {
+            Oid oid = data.oid(at);
+            SnmpValue value = data.value(at);
             if (value.isAbsent()) {
                 continue;
             }
             Oid index = oid.suffixAfter(m.oid());
-            Map<String, String> labels = new LinkedHashMap<>();
-            Map<String, Long> indexArcs = new LinkedHashMap<>();
             if (m.indexes().isEmpty()) {
                 if (index.size() != 1 || index.arc(0) != 0) {
                     continue;
                 }
-            } else {
-                if (index.size() != m.indexes().size()) {
-                    continue;
-                }
-                for (int i = 0; i < m.indexes().size(); i++) {
-                    String label = m.indexes().get(i).labelname();
-                    indexArcs.put(label, index.arc(i));
-                    labels.put(label, Long.toString(index.arc(i)));
-                }
+            } else if (index.size() != m.indexes().size()) {
+                continue;
             }
             if (m.filter() != null) {
                 Long f = integer(data.get(m.filter().oid().append(index)));
@@ -132,16 +124,11 @@ public final class ProfileMapper {
                     continue;
                 }
             }
-            for (Profile.Lookup l : m.lookups()) {
-                Oid at = l.oid();
-                for (String label : l.labels()) {
-                    at = at.append((int) (long) indexArcs.get(label));
-                }
-                SnmpValue lv = data.get(at);
-                String text = lv == null || lv.isAbsent() ? "" : render(lv, l.type(), l.enumValues());
-                labels.put(l.labelname(), text == null ? "" : text);
+            Map<String, String> labels = labelsByIndex.get(index);
+            if (labels == null) {
+                labels = labels(m, index, data, deviceLabels);
+                labelsByIndex.put(index, labels);
             }
-            labels.putAll(deviceLabels);
             String where = device + " " + m.name() + "." + index;
             switch (m.type()) {
                 case GAUGE -> {
@@ -191,7 +178,32 @@ public final class ProfileMapper {
         }
     }
 
-    private void rate(String device, PollResult poll, NavigableMap<Oid, SnmpValue> data, Profile.Metric m,
+    /**
+     * @return the labels of a row: its index labels, then the lookups (which may replace an
+     *         index label), then {@code device} and {@code site}; one map for all its samples
+     */
+    private static Map<String, String> labels(Profile.Metric m, Oid index, PolledValues data, Map<String, String> deviceLabels) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        Map<String, Long> indexArcs = new HashMap<>();
+        for (int i = 0; i < m.indexes().size(); i++) {
+            String label = m.indexes().get(i).labelname();
+            indexArcs.put(label, index.arc(i));
+            labels.put(label, Long.toString(index.arc(i)));
+        }
+        for (Profile.Lookup l : m.lookups()) {
+            Oid at = l.oid();
+            for (String label : l.labels()) {
+                at = at.append((int) (long) indexArcs.get(label));
+            }
+            SnmpValue lv = data.get(at);
+            String text = lv == null || lv.isAbsent() ? "" : render(lv, l.type(), l.enumValues());
+            labels.put(l.labelname(), text == null ? "" : text);
+        }
+        labels.putAll(deviceLabels);
+        return MetricSample.fixedLabels(labels);
+    }
+
+    private void rate(String device, PollResult poll, PolledValues data, Profile.Metric m,
                       Map<String, Profile.Metric> byName, Oid index, SnmpValue value, Map<String, String> labels,
                       List<MetricSample> out) {
         Profile.Rate r = m.rate();
@@ -219,7 +231,7 @@ public final class ProfileMapper {
         }
     }
 
-    private static Double scale(double raw, Profile.Scale s, Oid index, NavigableMap<Oid, SnmpValue> data) {
+    private static Double scale(double raw, Profile.Scale s, Oid index, PolledValues data) {
         BigDecimal v = BigDecimal.valueOf(raw);
         if (s.factor() != null) {
             v = v.multiply(BigDecimal.valueOf(s.factor()));
