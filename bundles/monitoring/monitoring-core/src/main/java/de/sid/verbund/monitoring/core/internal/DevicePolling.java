@@ -19,6 +19,7 @@ import de.sid.verbund.monitoring.smi.Oid;
 import de.sid.verbund.monitoring.smi.SnmpValue;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -26,6 +27,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,6 +90,8 @@ final class DevicePolling implements MultiCollector {
         volatile java.time.Instant lastPollAt;
         volatile String sysDescr;
         volatile Long uptimeSeconds;
+        /** {@link #samples} made ready for the exposition, at the first scrape after a poll. */
+        volatile Exposed exposed;
 
         State(Device device) {
             this.device = device;
@@ -95,6 +99,63 @@ final class DevicePolling implements MultiCollector {
     }
 
     private record Due(State state, CompletableFuture<PollSummary> done) {
+    }
+
+    /**
+     * One device's samples as exposition data points, by metric name, each series once (the
+     * first of a repeated one); remade only when a poll replaced the samples or the device
+     * changed. The labels of one row are shared by all its metrics (ifTable's columns), so each
+     * distinct label set is validated and sorted once per poll rather than once per sample and
+     * scrape.
+     *
+     * @param state the device's state
+     * @param from the samples these were made from
+     * @param device the device they were made for (name and site are labels)
+     * @param deviceLabels {@code device} and {@code site}, for the {@code verbund_device_*} metrics
+     * @param byName the data points by metric name, in sample order
+     * @param refused metric names whose labels the client library refused
+     */
+    private record Exposed(State state, List<MetricSample> from, Device device, Labels deviceLabels,
+                           Map<String, Family> byName, Set<String> refused) {
+    }
+
+    /**
+     * One metric's data points of one device, sorted by their labels; kind and help from its
+     * first sample. A raw counter is {@code unknown} (untyped), anything else a gauge.
+     */
+    private static final class Family {
+        final MetricSample.Kind kind;
+        final String help;
+        final List<DataPointSnapshot> points = new ArrayList<>();
+
+        Family(MetricSample.Kind kind, String help) {
+            this.kind = kind;
+            this.help = help;
+        }
+
+        void add(Labels labels, double value) {
+            points.add(point(kind, labels, value));
+        }
+
+        static DataPointSnapshot point(MetricSample.Kind kind, Labels labels, double value) {
+            return kind == MetricSample.Kind.COUNTER
+                    ? UnknownSnapshot.UnknownDataPointSnapshot.builder().labels(labels).value(value).build()
+                    : GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(value).build();
+        }
+
+        /** @return the points as {@code kind} (the kind of the first device's samples of this name) */
+        List<DataPointSnapshot> as(MetricSample.Kind kind) {
+            if (kind == this.kind) {
+                return points;
+            }
+            List<DataPointSnapshot> out = new ArrayList<>(points.size());
+            for (DataPointSnapshot p : points) {
+                double v = p instanceof GaugeSnapshot.GaugeDataPointSnapshot g ? g.getValue()
+                        : ((UnknownSnapshot.UnknownDataPointSnapshot) p).getValue();
+                out.add(point(kind, p.getLabels(), v));
+            }
+            return out;
+        }
     }
 
     private final DeviceInventory inventory;
@@ -366,7 +427,9 @@ final class DevicePolling implements MultiCollector {
      */
     @Override
     public MetricSnapshots collect() {
-        Map<String, List<MetricSample>> byName = new LinkedHashMap<>();
+        Map<String, List<Family>> byName = new LinkedHashMap<>();
+        Set<String> refused = new HashSet<>();
+        Set<String> devices = new HashSet<>();
         GaugeSnapshot.Builder up = GaugeSnapshot.builder().name("verbund_device_up")
                 .help("1 when the device answered its last poll, 0 when not");
         GaugeSnapshot.Builder duration = GaugeSnapshot.builder().name("verbund_device_poll_duration_seconds")
@@ -376,20 +439,27 @@ final class DevicePolling implements MultiCollector {
                 .help("Polls of the device that got no answer or could not be sent");
         CounterSnapshot.Builder varbinds = CounterSnapshot.builder().name("verbund_device_varbinds")
                 .help("Variable bindings received from the device");
+        List<Exposed> byDevice = new ArrayList<>();
         for (State s : states.values()) {
-            if (!s.polled) {
-                continue;
+            if (s.polled) {
+                byDevice.add(exposed(s));
             }
-            Labels labels = Labels.of("device", s.device.name(), "site", s.device.site());
+        }
+        byDevice.sort(java.util.Comparator.comparing(e -> e.device().name()));
+        for (Exposed e : byDevice) {
+            State s = e.state();
+            if (!devices.add(e.device().name())) {
+                continue; // names are unique in the inventory; a second series set of one name would be refused whole
+            }
+            Labels labels = e.deviceLabels();
             up.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(s.up ? 1 : 0).build());
             duration.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(s.durationSeconds).build());
             polls.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(s.polls.get()).build());
             errors.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(s.errors.get()).build());
             varbinds.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(s.varbinds.get())
                     .build());
-            for (MetricSample m : s.samples) {
-                byName.computeIfAbsent(m.name(), n -> new ArrayList<>()).add(m);
-            }
+            e.byName().forEach((name, family) -> byName.computeIfAbsent(name, n -> new ArrayList<>()).add(family));
+            refused.addAll(e.refused());
         }
         List<MetricSnapshot> out = new ArrayList<>();
         out.add(up.build());
@@ -400,7 +470,10 @@ final class DevicePolling implements MultiCollector {
         out.add(CounterSnapshot.builder().name("verbund_device_polls_skipped").help("Polls skipped because the device "
                 + "was still being polled").dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
                 .value(skipped.get()).build()).build());
-        for (Map.Entry<String, List<MetricSample>> e : byName.entrySet()) {
+        for (Map.Entry<String, List<Family>> e : byName.entrySet()) {
+            if (refused.contains(e.getKey())) {
+                continue;
+            }
             MetricSnapshot snapshot = snapshot(e.getKey(), e.getValue());
             if (snapshot != null) {
                 out.add(snapshot);
@@ -409,27 +482,67 @@ final class DevicePolling implements MultiCollector {
         return new MetricSnapshots(out);
     }
 
-    /** One metric's samples; a repeated series (same labels) is kept once, the first. */
-    private MetricSnapshot snapshot(String name, List<MetricSample> samples) {
-        MetricSample first = samples.get(0);
-        Set<Labels> seen = new HashSet<>();
-        try {
-            if (first.kind() == MetricSample.Kind.COUNTER) {
-                UnknownSnapshot.Builder b = UnknownSnapshot.builder().name(name).help(first.help());
-                for (MetricSample m : samples) {
-                    Labels l = labels(m);
-                    if (seen.add(l)) {
-                        b.dataPoint(UnknownSnapshot.UnknownDataPointSnapshot.builder().labels(l).value(m.value()).build());
+    /** @return the device's samples ready for the exposition, made now if a poll replaced them */
+    private Exposed exposed(State s) {
+        Exposed e = s.exposed;
+        List<MetricSample> samples = s.samples;
+        Device device = s.device;
+        if (e != null && e.from() == samples && e.device() == device) {
+            return e;
+        }
+        Map<Map<String, String>, Labels> labelSets = new HashMap<>();
+        Map<String, Family> byName = new LinkedHashMap<>();
+        Map<String, Set<Labels>> seen = new HashMap<>();
+        Set<String> refused = new HashSet<>();
+        for (MetricSample m : samples) {
+            if (refused.contains(m.name())) {
+                continue;
+            }
+            Labels l = labelSets.get(m.labels());
+            if (l == null) {
+                try {
+                    l = labels(m);
+                } catch (IllegalArgumentException x) {
+                    refused.add(m.name());
+                    if (refusedNames.add(m.name())) {
+                        LOG.warn("Metric {} left out of the exposition: {}", m.name(), x.getMessage());
                     }
+                    continue;
+                }
+                labelSets.put(m.labels(), l);
+            }
+            // equal label maps share one Labels, so identity finds a repeated series
+            if (!seen.computeIfAbsent(m.name(), n -> java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()))
+                    .add(l)) {
+                continue;
+            }
+            byName.computeIfAbsent(m.name(), n -> new Family(m.kind(), m.help())).add(l, m.value());
+        }
+        // the client library sorts each metric's points by labels; devices come in name order
+        // (see collect), so with the device label first in that order it finds them sorted
+        byName.values().forEach(f -> f.points.sort(java.util.Comparator.comparing(DataPointSnapshot::getLabels)));
+        e = new Exposed(s, samples, device, Labels.of("device", device.name(), "site", device.site()), byName, refused);
+        s.exposed = e;
+        return e;
+    }
+
+    /**
+     * One metric's data points over all devices, typed by the first device's first sample: a
+     * raw counter as {@code unknown}, anything else as a gauge.
+     */
+    private MetricSnapshot snapshot(String name, List<Family> families) {
+        Family first = families.get(0);
+        try {
+            if (first.kind == MetricSample.Kind.COUNTER) {
+                UnknownSnapshot.Builder b = UnknownSnapshot.builder().name(name).help(first.help);
+                for (Family f : families) {
+                    f.as(first.kind).forEach(p -> b.dataPoint((UnknownSnapshot.UnknownDataPointSnapshot) p));
                 }
                 return b.build();
             }
-            GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(first.help());
-            for (MetricSample m : samples) {
-                Labels l = labels(m);
-                if (seen.add(l)) {
-                    b.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(m.value()).build());
-                }
+            GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(first.help);
+            for (Family f : families) {
+                f.as(first.kind).forEach(p -> b.dataPoint((GaugeSnapshot.GaugeDataPointSnapshot) p));
             }
             return b.build();
         } catch (IllegalArgumentException e) {

@@ -143,6 +143,40 @@ class PollingTest {
     }
 
     @Test
+    void aRepeatedSeriesIsExposedOnceAndDevicesStayApart() throws Exception {
+        // two profiles with the same metrics map each twice: the exposition keeps each series once
+        Profile system = profiles.get("system");
+        profiles = new java.util.HashMap<>(profiles);
+        profiles.put("system_copy", new Profile("system_copy", "", system.match(), system.walk(), system.get(), system.metrics()));
+        Device twice = device("sw-2", "procurve_2520", agent.address().getPort(), 60, List.of("system", "system_copy", "if_mib"));
+        Device other = device("ups-1", "eaton-mgeups_5px", agent.address().getPort(), 60, List.of("system", "if_mib"));
+        DevicePolling p = polling(2);
+
+        p.pollNow(twice).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        p.pollNow(other).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        String first = exposition();
+        p.pollNow(twice).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        String second = exposition();
+
+        assertThat(p.samples(twice.id())).filteredOn(m -> m.name().equals("sysUpTime")).hasSize(2);
+        long interfaces = p.samples(twice.id()).stream().filter(m -> m.name().equals("ifHCInOctets")).count();
+        assertThat(interfaces).isPositive();
+        for (String text : List.of(first, second)) {
+            List<String> lines = text.lines().toList();
+            assertThat(lines).filteredOn(l -> l.startsWith("sysUpTime{")).hasSize(2)
+                    .anyMatch(l -> l.contains("device=\"sw-2\"")).anyMatch(l -> l.contains("device=\"ups-1\""));
+            assertThat(lines).filteredOn(l -> l.startsWith("sysDescr{") && l.contains("device=\"sw-2\"")).hasSize(1);
+            assertThat(lines).filteredOn(l -> l.startsWith("ifHCInOctets{") && l.contains("device=\"sw-2\""))
+                    .hasSize((int) interfaces).doesNotHaveDuplicates();
+            assertThat(lines).filteredOn(l -> l.startsWith("ifOperStatus{") && l.contains("device=\"ups-1\"")).isNotEmpty();
+        }
+        // the same samples give the same exposition; a new poll's samples replace the old ones
+        assertThat(exposition()).isEqualTo(second);
+        assertThat(second.lines().filter(l -> l.startsWith("verbund_device_polls_total{device=\"sw-2\"")))
+                .containsExactly("verbund_device_polls_total{device=\"sw-2\",site=\"dc1\"} 2.0");
+    }
+
+    @Test
     void observersAreToldOfEveryPollWithItsSamplesAndAFailingObserverHarmsNothing() throws Exception {
         Device sw = device("sw-1", "procurve_2520", agent.address().getPort(), 60, List.of());
         Device gone = device("gone-1", "procurve_2520", unusedPort(), 60, List.of());
