@@ -21,11 +21,11 @@ import de.sid.verbund.monitoring.inventory.PollSummary;
 import de.sid.verbund.monitoring.smi.Oid;
 import de.sid.verbund.monitoring.smi.SnmpValue;
 import de.sid.verbund.monitoring.snmp.internal.Snmp4jClient;
+import de.sid.verbund.testsupport.Configs;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.lang.annotation.Annotation;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -336,37 +336,7 @@ public final class VerbundPollerProcess {
 
     /** The poller's configuration as Karaf would give it, with the concurrency asked for and no inventory re-reads. */
     private static PollerConfig config(Path profiles, int concurrency) {
-        String dir = profiles.toAbsolutePath().toString();
-        return new PollerConfig() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return PollerConfig.class;
-            }
-
-            @Override
-            public String profiles_dir() {
-                return dir;
-            }
-
-            @Override
-            public int max_concurrent_polls() {
-                return concurrency;
-            }
-
-            @Override
-            public int sync_interval_s() {
-                return 86_400;
-            }
-
-            @Override
-            public int timeout_ms() {
-                return (int) SnmpTarget.DEFAULT_TIMEOUT.toMillis();
-            }
-
-            @Override
-            public int retries() {
-                return SnmpTarget.DEFAULT_RETRIES;
-            }
-        };
+        return Configs.of(PollerConfig.class, "profiles_dir", profiles.toAbsolutePath().toString(),
+                "max_concurrent_polls", concurrency, "sync_interval_s", 86_400);
     }
 }
