@@ -37,7 +37,10 @@ import java.util.concurrent.atomic.LongAdder;
  *       a community (= recording), so 30 ports give 270 devices.</li>
  *   <li>Verbund: {@link VerbundPollerProcess} in its own JVM polls them with the profiles {@code
  *       system} and {@code if_mib} (GET sysUpTime/sysObjectID/sysDescr, walks of the system
- *       group, ifTable and ifXTable), {@code --concurrency} polls in flight, as fast as it can.</li>
+ *       group, ifTable and ifXTable), {@code --concurrency} polls in flight, as fast as it can,
+ *       and writes its {@code /metrics} exposition of all devices once per round of polls, so
+ *       that, like snmp_exporter answering a scrape, it renders every sample it polled once
+ *       ({@code --no-exposition} leaves that out).</li>
  *   <li>snmp_exporter ({@code prometheus-snmp-exporter}, Debian's 0.21) with the {@code if_mib}
  *       module of {@code shared/data/snmp_exporter/snmp.yml} (walks of ifTable and ifXTable, GET
  *       sysUpTime), copied once per community with {@code auth: community:} (0.21 sets the
@@ -53,7 +56,7 @@ import java.util.concurrent.atomic.LongAdder;
  * including the rows past the end of a subtree that a GETBULK brings back.
  *
  * <p>Run: {@code ./verbund benchmark snmp}, or {@code java -cp benchmarks/target/benchmarks.jar
- * de.sid.verbund.benchmarks.SnmpPollerBenchmark [--ports 30] [--concurrency 32] [--warmup 20]
+ * de.sid.verbund.benchmarks.SnmpPollerBenchmark [--ports 30] [--concurrency 32] [--warmup 30]
  * [--seconds 30] [--only verbund|exporter] [--exporter /usr/bin/prometheus-snmp-exporter]
  * [--poller-java-opts "-Xmx1g"] [--no-exposition]} from the project directory.
  */
@@ -72,7 +75,8 @@ public final class SnmpPollerBenchmark {
 
     /** What one poller did in the measured window. */
     private record Figures(String poller, double seconds, long polls, long varbinds, double cpuSeconds, long samples,
-                           String errors, String note, double agentCpu, double machineBusy, double driverCpu) {
+                           String errors, String note, double agentCpu, double machineBusy, double driverCpu,
+                           long peakRssKb) {
         double varbindsPerSecond() {
             return varbinds / seconds;
         }
@@ -85,11 +89,11 @@ public final class SnmpPollerBenchmark {
     public static void main(String[] args) throws Exception {
         int ports = 30;
         int concurrency = 32;
-        int warmup = 20;
+        int warmup = 30;
         int seconds = 30;
         String only = null;
         String exporter = "/usr/bin/prometheus-snmp-exporter";
-        String pollerJavaOpts = "-Xms1g -Xmx1g";
+        String pollerJavaOpts = "-Xmx1g"; // as the distribution's bin/setenv (JAVA_MAX_MEM)
         boolean exposition = true;
         Path profiles = null;
         for (int i = 0; i < args.length; i++) {
@@ -197,7 +201,7 @@ public final class SnmpPollerBenchmark {
                     received, w.cpu / received * 1e6, c1.get("expositions") - c0.get("expositions"),
                     (c1.get("expositionBytes") - c0.get("expositionBytes")) / 1e3);
             return new Figures("Verbund", w.seconds, polls, varbinds, w.cpu, c1.get("samples") - c0.get("samples"), errors,
-                    note, w.agentCpu, w.machineBusy, Double.NaN);
+                    note, w.agentCpu, w.machineBusy, Double.NaN, peakRssKb(p.pid()));
         } finally {
             in.close();
             p.waitFor();
@@ -259,6 +263,7 @@ public final class SnmpPollerBenchmark {
             long[] c1 = scrapers.snapshot();
             w.end();
             double driverCpu = ownCpuSeconds() - driver0;
+            long rss = peakRssKb(p.pid());
             scrapers.running = false;
             for (Thread th : threads) {
                 th.join(15_000);
@@ -266,7 +271,7 @@ public final class SnmpPollerBenchmark {
             String errors = (c1[3] - c0[3]) + " failed scrapes, " + (c1[4] - c0[4]) + " packets retried";
             return new Figures("snmp_exporter", w.seconds, c1[0] - c0[0], c1[1] - c0[1], w.cpu, c1[2] - c0[2], errors,
                     String.format(Locale.ROOT, "%,.0f kB of exposition read", (c1[5] - c0[5]) / 1e3),
-                    w.agentCpu, w.machineBusy, driverCpu);
+                    w.agentCpu, w.machineBusy, driverCpu, rss);
         } finally {
             p.destroy();
             p.waitFor();
@@ -481,6 +486,16 @@ public final class SnmpPollerBenchmark {
         return new long[] {busy};
     }
 
+    /** @return the peak resident set of a process (VmHWM in /proc/PID/status), kB */
+    static long peakRssKb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
     private static double ownCpuSeconds() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime() / 1e9;
@@ -488,13 +503,16 @@ public final class SnmpPollerBenchmark {
 
     private static void print(List<Figures> results) {
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-14s %9s %11s %12s %8s %7s %11s %11s %8s%n", "poller", "polls/s", "varbinds/s",
-                "samples/s", "CPU s", "cores", "CPU s/1M vb", "agent cores", "machine");
+        System.out.printf(Locale.ROOT, "%-14s %8s %11s %11s %7s %6s %11s %8s %6s %8s%n", "poller", "polls/s",
+                "varbinds/s", "samples/s", "CPU s", "cores", "CPU s/1M vb", "peak RSS", "agent", "machine");
         for (Figures f : results) {
-            System.out.printf(Locale.ROOT, "%-14s %9.1f %,11.0f %,12.0f %8.2f %7.2f %11.2f %11.2f %8.2f%n", f.poller(),
+            System.out.printf(Locale.ROOT, "%-14s %8.1f %,11.0f %,11.0f %7.2f %6.2f %11.2f %5d MB %6.2f %8.2f%n", f.poller(),
                     f.polls() / f.seconds(), f.varbindsPerSecond(), f.samples() / f.seconds(), f.cpuSeconds(),
-                    f.cpuSeconds() / f.seconds(), f.cpuPerMillion(), f.agentCpu() / f.seconds(), f.machineBusy());
+                    f.cpuSeconds() / f.seconds(), f.cpuPerMillion(), f.peakRssKb() / 1024, f.agentCpu() / f.seconds(),
+                    f.machineBusy());
         }
+        System.out.println("(cores: the poller's CPU s per s; agent: the replay agent's cores; machine: all cores busy, "
+                + "whatever process)");
         System.out.println();
         for (Figures f : results) {
             System.out.printf(Locale.ROOT, "%s: %,d polls, %,d varbinds in %.1f s; errors: %s; %s%s%n", f.poller(), f.polls(),
