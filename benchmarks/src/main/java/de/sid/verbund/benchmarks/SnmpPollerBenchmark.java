@@ -120,8 +120,8 @@ public final class SnmpPollerBenchmark {
         for (String community : NETWORK_DEVICES) {
             Files.createSymbolicLink(data.resolve(community + ".snmprec"), snmprec.resolve(community + ".snmprec"));
         }
-        System.out.printf(Locale.ROOT, "SNMP poller benchmark on %d cores (%s); work files in %s%n",
-                Runtime.getRuntime().availableProcessors(), cpuModel(), work);
+        System.out.printf(Locale.ROOT, "SNMP poller benchmark on %d cores (%s, load average %s); work files in %s%n",
+                Runtime.getRuntime().availableProcessors(), cpuModel(), loadAverage(), work);
 
         Process agent = child(work, "agent", List.of("-Xmx512m"), SimulatedDevices.class, "--data", data.toString(),
                 "--ports", Integer.toString(ports));
@@ -557,6 +557,14 @@ public final class SnmpPollerBenchmark {
         }
         throw new IllegalStateException(relative + " not found beside the working directory or its ancestors; "
                 + "run from the project directory or give --profiles DIR");
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static String cpuModel() {
