@@ -129,12 +129,11 @@ public final class ProfileMapper {
                 labels = labels(m, index, data, deviceLabels);
                 labelsByIndex.put(index, labels);
             }
-            String where = device + " " + m.name() + "." + index;
             switch (m.type()) {
                 case GAUGE -> {
                     Double number = number(value);
                     if (number == null) {
-                        problems.add(where + ": a gauge, but the agent sent " + value);
+                        problems.add(where(device, m, index) + ": a gauge, but the agent sent " + value);
                         continue;
                     }
                     Double scaled = m.scale() == null ? number : scale(number, m.scale(), index, data);
@@ -144,7 +143,7 @@ public final class ProfileMapper {
                 }
                 case COUNTER -> {
                     if (!(value instanceof SnmpValue.Counter32 || value instanceof SnmpValue.Counter64)) {
-                        problems.add(where + ": a counter, but the agent sent " + value);
+                        problems.add(where(device, m, index) + ": a counter, but the agent sent " + value);
                         continue;
                     }
                     out.add(new MetricSample(m.name(), MetricSample.Kind.COUNTER, m.help(), labels, number(value)));
@@ -155,7 +154,7 @@ public final class ProfileMapper {
                 case ENUM_AS_STATE_SET -> {
                     Long current = integer(value);
                     if (current == null) {
-                        problems.add(where + ": an enum, but the agent sent " + value);
+                        problems.add(where(device, m, index) + ": an enum, but the agent sent " + value);
                         continue;
                     }
                     for (Map.Entry<Integer, String> ev : new TreeMap<>(m.enumValues()).entrySet()) {
@@ -167,7 +166,7 @@ public final class ProfileMapper {
                 default -> {
                     String text = render(value, m.type(), m.enumValues());
                     if (text == null) {
-                        problems.add(where + ": " + m.type().yamlName() + ", but the agent sent " + value);
+                        problems.add(where(device, m, index) + ": " + m.type().yamlName() + ", but the agent sent " + value);
                         continue;
                     }
                     Map<String, String> l = new LinkedHashMap<>(labels);
@@ -176,6 +175,11 @@ public final class ProfileMapper {
                 }
             }
         }
+    }
+
+    /** @return {@code device metric.index}, for a problem's text */
+    private static String where(String device, Profile.Metric m, Oid index) {
+        return device + " " + m.name() + "." + index;
     }
 
     /**
