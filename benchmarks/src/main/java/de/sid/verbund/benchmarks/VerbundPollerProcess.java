@@ -332,6 +332,12 @@ public final class VerbundPollerProcess {
         public List<SnmpCredentials> trapCredentials() {
             return List.of();
         }
+
+        @Override
+        public de.sid.verbund.monitoring.inventory.Declaration.Outcome declare(
+                de.sid.verbund.monitoring.inventory.Declaration declaration) {
+            throw new IllegalStateException("the benchmark's inventory is fixed");
+        }
     }
 
     /** The poller's configuration as Karaf would give it, with the concurrency asked for and no inventory re-reads. */
