@@ -197,6 +197,27 @@ class TrapAlarmsTest {
     }
 
     @Test
+    void openAlarmsAreExposedBySeverityAndState() throws Exception {
+        publish(trap(TrapEvents.UPS_ON_BATTERY, upsId, "ups-1", null, List.of()));
+        publish(trap(TrapEvents.LINK_DOWN, swId, "sw-1", 1, List.of()));
+        publish(trap(TrapEvents.LINK_DOWN, swId, "sw-1", 2, List.of()));
+        Alarm ups = awaitAlarm("upsOnBattery", "ups-1", AlarmState.ACTIVE);
+        await().atMost(WAIT).until(() -> component.alarms(AlarmFilter.OPEN, 50, null).items().size() == 3);
+        component.acknowledge(ups.id(), "olga", null);
+
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        new io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter(false).write(out, component.collect());
+        String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(text).contains("# TYPE verbund_alarms_active gauge",
+                "verbund_alarms_active{severity=\"critical\",state=\"acknowledged\"} 1.0",
+                "verbund_alarms_active{severity=\"critical\",state=\"active\"} 0.0",
+                "verbund_alarms_active{severity=\"major\",state=\"active\"} 2.0",
+                "verbund_alarms_active{severity=\"indeterminate\",state=\"active\"} 0.0");
+        assertThat(text.lines().filter(l -> l.startsWith("verbund_alarms_active{"))).hasSize(10);
+    }
+
+    @Test
     void aRedeliveredEventChangesNothing() {
         Alarms alarms = new Alarms(db, outbox, java.time.Clock.systemUTC());
         TrapAlarms handler = new TrapAlarms(alarms, Duration.ofHours(1));
