@@ -7,6 +7,11 @@ import static org.junit.Assert.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import de.sid.verbund.core.DomainEvent;
 import de.sid.verbund.messaging.EventBus;
+import de.sid.verbund.monitoring.MetricSample;
+import de.sid.verbund.monitoring.inventory.Device;
+import de.sid.verbund.monitoring.inventory.DeviceKind;
+import de.sid.verbund.monitoring.inventory.PollObserver;
+import de.sid.verbund.monitoring.inventory.PollSummary;
 import de.sid.verbund.monitoring.trap.TrapEvents;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +27,7 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.ops4j.pax.exam.util.Filter;
 
 /**
  * Alarms in the real distribution: trap events published on the container's own event bus (as
@@ -35,6 +41,10 @@ public class AlarmsIT extends VerbundTestSupport {
 
     @Inject
     protected EventBus bus;
+
+    @Inject
+    @Filter("(component.name=de.sid.verbund.alarms.core.internal.ThresholdComponent)")
+    protected PollObserver rules;
 
     @Before
     public void waitForHealthy() {
@@ -98,6 +108,30 @@ public class AlarmsIT extends VerbundTestSupport {
         assertEquals("trap", detail.path("history").get(0).path("by").asText());
         assertEquals(404, get("/api/alarms/" + UUID.randomUUID(), ADMIN).status());
         assertEquals(400, get("/api/alarms?severity=severe", ADMIN).status());
+    }
+
+    @Test
+    public void theShippedRulesRaiseAnAlarmForADeviceThatStopsAnswering() {
+        Device device = new Device(UUID.randomUUID().toString(), "it-sw-" + UUID.randomUUID().toString().substring(0, 6),
+                "192.0.2.1", 161, "dc1", DeviceKind.SWITCH, 60, List.of(), UUID.randomUUID().toString(), Instant.now());
+        List<MetricSample> down = List.of(new MetricSample("verbund_device_up", MetricSample.Kind.GAUGE, "up",
+                Map.of("device", device.name(), "site", "dc1"), 0));
+        Instant[] at = {Instant.now()};
+        // polls every second until the rules (loaded from monitoring/alarm-rules.yaml) have seen three in a row
+        JsonNode alarm = await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            JsonNode items = get("/api/alarms?device=" + device.name(), ADMIN).json().path("items");
+            if (items.size() > 0) {
+                return items.get(0);
+            }
+            at[0] = at[0].plusSeconds(60);
+            rules.polled(device, new PollSummary(device.id(), device.name(), false, at[0], 2000, 1, 0, 0, "timeout"), down);
+            return null;
+        }, a -> a != null);
+
+        assertEquals("deviceUnreachable", alarm.path("type").asText());
+        assertEquals("MAJOR", alarm.path("severity").asText());
+        assertEquals(device.name() + " does not answer SNMP (3 polls in a row)", alarm.path("description").asText());
+        assertEquals(device.id(), alarm.path("sourceId").asText());
     }
 
     @Test

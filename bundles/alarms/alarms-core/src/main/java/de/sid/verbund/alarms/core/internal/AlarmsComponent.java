@@ -40,12 +40,13 @@ import org.slf4j.LoggerFactory;
  * Runs {@link Alarms} in OSGi: the {@link AlarmService}, the durable subscription to trap
  * events, the escalation and expiry sweep, and {@code verbund_alarms_active} at {@code /metrics}.
  *
- * <p>Activation returns at once: the schema migration and the subscription happen on the
+ * <p>Immediate, so trap events are consumed whether or not anything uses the service yet.
+ * Activation returns at once: the schema migration and the subscription happen on the
  * component's own thread, retried after 1 s doubling to 30 s (database or broker not there yet);
  * until the store is ready every call answers 503.
  */
 @Component(service = {AlarmService.class, MultiCollector.class}, configurationPid = AlarmsConfig.PID,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+        configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 @Designate(ocd = AlarmsConfig.class)
 public class AlarmsComponent implements AlarmService, MultiCollector {
     private static final Logger LOG = LoggerFactory.getLogger(AlarmsComponent.class);

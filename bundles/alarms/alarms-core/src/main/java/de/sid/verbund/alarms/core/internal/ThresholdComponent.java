@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * read from the store, so rule state after a restart starts from what is open; they are read
  * again at every check, and instances not polled for a day are forgotten.
  */
-@Component(service = PollObserver.class, configurationPid = AlarmsConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(service = PollObserver.class, configurationPid = AlarmsConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        immediate = true)
 public class ThresholdComponent implements PollObserver {
     private static final Logger LOG = LoggerFactory.getLogger(ThresholdComponent.class);
     static final String BY = "rule:";
@@ -76,7 +77,7 @@ public class ThresholdComponent implements PollObserver {
     }
 
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         worker.shutdownNow();
     }
 
@@ -167,8 +168,8 @@ public class ThresholdComponent implements PollObserver {
         }
     }
 
-    /** @return whether rules are loaded and the open alarm keys were read, so polls are evaluated */
-    boolean isReady() {
+    /** @return whether rules are loaded and the open alarm keys were read, so polls are evaluated (tests, benchmarks) */
+    public boolean isReady() {
         return engine != null && keysRead;
     }
 
