@@ -11,6 +11,11 @@ import java.util.concurrent.CompletionStage;
  * and completes later on a thread of the client (never on the transport's receive thread), so
  * dependent stages may do short work but should not block.
  *
+ * <p>SNMPv3 targets ({@link SnmpCredentials.Usm}) discover the agent's engine ID with their first
+ * request and synchronise with its engine boots and time (RFC 3414 section 4, 3.2.7); an agent that
+ * refuses the user answers with a report, which fails the request with
+ * {@link SnmpException.Kind#SECURITY} saying why (unknown user, wrong digest, …).
+ *
  * <p>Each target's own timeout and retries apply to every request. Requests of one walk or
  * poll are sent one after the other; different targets are polled concurrently.
  */
@@ -32,7 +37,7 @@ public interface SnmpClient {
     CompletionStage<Map<Oid, SnmpValue>> get(SnmpTarget target, List<Oid> oids);
 
     /**
-     * Walks a subtree with GETBULK (SNMPv2c) or GETNEXT (SNMPv1, and as fallback).
+     * Walks a subtree with GETBULK (SNMPv2c, SNMPv3) or GETNEXT (SNMPv1, and as fallback).
      *
      * <ul>
      *   <li>tooBig halves max-repetitions and repeats the request; the value that worked is

@@ -1,8 +1,8 @@
 package de.sid.verbund.monitoring;
 
 /**
- * A request to an agent failed: no answer in time, an error status in the answer, or a local
- * transport failure. The message names the device, its address and what failed. Agent
+ * A request to an agent failed: no answer in time, an error status in the answer, an SNMPv3
+ * security refusal, or a local transport failure. The message names the device, its address and what failed. Agent
  * faults that a walk can live with (loops, tooBig) do not throw: see {@link WalkResult}.
  */
 public class SnmpException extends RuntimeException {
@@ -17,7 +17,13 @@ public class SnmpException extends RuntimeException {
         /** The answer does not fit the request (other OIDs, another number of variable bindings). */
         BAD_RESPONSE,
         /** Sending failed locally, or the client was closed. */
-        TRANSPORT
+        TRANSPORT,
+        /**
+         * The SNMPv3 agent refused the request's security parameters with a Report PDU (RFC 3414
+         * section 3.2: unknown user name, wrong digest, decryption error, unsupported security
+         * level); the message says which, without any secret.
+         */
+        SECURITY
     }
 
     private final Kind kind;

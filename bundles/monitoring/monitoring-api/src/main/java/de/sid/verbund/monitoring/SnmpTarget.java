@@ -10,8 +10,9 @@ import java.util.Objects;
  * @param device the device's name, for log lines and error messages
  * @param address the agent's resolved IP address and UDP port (usually 161); names must be
  *        resolved before: the client never waits for DNS
- * @param version SNMPv1 or SNMPv2c
- * @param credentials how requests authenticate ({@code toString()} masks secrets)
+ * @param version SNMPv1, SNMPv2c or SNMPv3
+ * @param credentials how requests authenticate ({@code toString()} masks secrets): a
+ *        {@link SnmpCredentials.Community} for v1 and v2c, a {@link SnmpCredentials.Usm} user for v3
  * @param timeout how long to wait for each answer before retrying; 1 ms to 60 s
  * @param retries how often a request is re-sent after a timeout (0 to 10); a request that got
  *        no answer after {@code 1 + retries} attempts fails with a timeout
@@ -37,6 +38,10 @@ public record SnmpTarget(String device, InetSocketAddress address, SnmpVersion v
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(timeout, "timeout");
+        if ((version == SnmpVersion.V3) != (credentials instanceof SnmpCredentials.Usm)) {
+            throw new IllegalArgumentException("device " + device + ": " + version + " goes with "
+                    + (version == SnmpVersion.V3 ? "a USM user" : "a community") + ", not " + credentials);
+        }
         if (address.isUnresolved()) {
             throw new IllegalArgumentException("device " + device + ": address " + address + " is not resolved");
         }
@@ -68,6 +73,15 @@ public record SnmpTarget(String device, InetSocketAddress address, SnmpVersion v
     public static SnmpTarget v1(String device, InetSocketAddress address, String community) {
         return new SnmpTarget(device, address, SnmpVersion.V1, new SnmpCredentials.Community(community),
                 DEFAULT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_MAX_REPETITIONS, DEFAULT_MAX_REQUESTS_PER_WALK);
+    }
+
+    /**
+     * @return an SNMPv3 target for the USM user with the default timeout, retries, max-repetitions
+     *         and request cap
+     */
+    public static SnmpTarget v3(String device, InetSocketAddress address, SnmpCredentials.Usm user) {
+        return new SnmpTarget(device, address, SnmpVersion.V3, user, DEFAULT_TIMEOUT, DEFAULT_RETRIES,
+                DEFAULT_MAX_REPETITIONS, DEFAULT_MAX_REQUESTS_PER_WALK);
     }
 
     public SnmpTarget withTimeout(Duration t) {

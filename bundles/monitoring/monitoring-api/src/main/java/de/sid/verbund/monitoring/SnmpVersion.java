@@ -1,6 +1,6 @@
 package de.sid.verbund.monitoring;
 
-/** The SNMP protocol version a device is polled with. SNMPv3 (USM) is not there yet. */
+/** The SNMP protocol version a device is polled with. */
 public enum SnmpVersion {
     /** SNMPv1 (RFC 1157): GETNEXT walks, {@code noSuchName} errors, no Counter64. */
     V1,

@@ -14,6 +14,12 @@ public interface HypervisorConnection extends AutoCloseable {
     HostCapacity capacity();
 
     /**
+     * @return the host's load now: memory, domain counts and each active domain's CPU time
+     * @throws ComputeException when the host cannot be read
+     */
+    HostStats stats();
+
+    /**
      * @param name the storage pool's name
      * @return the pool's size and use now, empty when the host has no such pool
      */

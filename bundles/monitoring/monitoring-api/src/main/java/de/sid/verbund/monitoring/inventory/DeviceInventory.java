@@ -47,10 +47,12 @@ public interface DeviceInventory {
     List<SnmpCredentials> trapCredentials();
 
     /**
-     * Where and how to poll a device, with its credential's secret.
+     * Where and how to poll a device, with its credential's secret: an SNMPv1/v2c community or an
+     * SNMPv3 USM user, as the credential's version says.
      *
-     * @throws de.sid.verbund.core.ProblemException CONFLICT when the device cannot be polled yet
-     *         (an SNMPv3 credential: v3 polling is not implemented) or its address does not resolve
+     * @throws de.sid.verbund.core.ProblemException CONFLICT when its credential is gone or its
+     *         address does not resolve; INTERNAL when the credential's stored secret does not
+     *         decrypt (encrypted with another key, or altered in the database)
      */
     SnmpTarget target(Device device);
 }

@@ -22,4 +22,31 @@ public interface PollObserver {
      *        only {@code verbund_device_up} when the device did not answer
      */
     void polled(Device device, PollSummary summary, List<MetricSample> samples);
+
+    /**
+     * Tells every observer of a finished poll, with {@code verbund_device_up} (labels
+     * {@code device}, {@code site}; 1 when {@code summary.up()}) added to the samples. One
+     * observer's exception goes to {@code failed} and does not stop the others.
+     *
+     * @param samples the poll's samples without {@code verbund_device_up}
+     * @param failed told of an observer that threw
+     */
+    static void tellAll(List<PollObserver> observers, Device device, PollSummary summary, List<MetricSample> samples,
+                        java.util.function.BiConsumer<PollObserver, RuntimeException> failed) {
+        if (observers.isEmpty()) {
+            return;
+        }
+        List<MetricSample> all = new java.util.ArrayList<>(samples.size() + 1);
+        all.addAll(samples);
+        all.add(new MetricSample("verbund_device_up", MetricSample.Kind.GAUGE, "1 when the device answered its last poll, "
+                + "0 when not", java.util.Map.of("device", device.name(), "site", device.site()), summary.up() ? 1 : 0));
+        List<MetricSample> view = java.util.Collections.unmodifiableList(all);
+        for (PollObserver o : observers) {
+            try {
+                o.polled(device, summary, view);
+            } catch (RuntimeException e) {
+                failed.accept(o, e);
+            }
+        }
+    }
 }

@@ -11,6 +11,7 @@ import de.sid.verbund.alarms.Severity;
 import de.sid.verbund.core.DomainEvent;
 import de.sid.verbund.messaging.outbox.internal.OutboxRelay;
 import de.sid.verbund.monitoring.core.internal.InventoryComponent;
+import de.sid.verbund.monitoring.core.internal.InventoryConfig;
 import de.sid.verbund.monitoring.core.internal.PollerComponent;
 import de.sid.verbund.monitoring.core.internal.PollerConfig;
 import de.sid.verbund.monitoring.inventory.Credential;
@@ -102,7 +103,8 @@ class ThresholdPollingTest {
                 0), 1);
         port = agent.address().getPort();
 
-        inventory = new InventoryComponent(db);
+        inventory = new InventoryComponent(db, Configs.of(InventoryConfig.class, "credential_key_file",
+                dir.resolve("etc/verbund-credentials.key").toString()));
         snmp = new Snmp4jClient(InetAddress.getLoopbackAddress(), 2);
         poller = new PollerComponent(inventory, snmp, Configs.of(PollerConfig.class, "profiles_dir", PROFILES.toString(),
                 "timeout_ms", 300, "retries", 0, "sync_interval_s", 3600));

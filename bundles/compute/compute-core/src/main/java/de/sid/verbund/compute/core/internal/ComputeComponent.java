@@ -1,6 +1,7 @@
 package de.sid.verbund.compute.core.internal;
 
 import de.sid.verbund.compute.ComputeService;
+import de.sid.verbund.compute.HostStatsSource;
 import de.sid.verbund.compute.Host;
 import de.sid.verbund.compute.HostState;
 import de.sid.verbund.compute.NewHost;
@@ -48,10 +49,10 @@ import org.slf4j.LoggerFactory;
  * 30 s. Until it is ready every operation answers 503 and health {@code hypervisors} is DOWN with
  * the reason.
  */
-@Component(service = {ComputeService.class, HealthIndicator.class, MultiCollector.class}, configurationPid = ComputeConfig.PID,
+@Component(service = {ComputeService.class, HostStatsSource.class, HealthIndicator.class, MultiCollector.class}, configurationPid = ComputeConfig.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = ComputeConfig.class)
-public class ComputeComponent implements ComputeService, HealthIndicator, MultiCollector {
+public class ComputeComponent implements ComputeService, HostStatsSource, HealthIndicator, MultiCollector {
     private static final Logger LOG = LoggerFactory.getLogger(ComputeComponent.class);
     private final List<ComputeProvider> providers = new CopyOnWriteArrayList<>();
     private volatile ComputeServiceImpl compute;
@@ -113,6 +114,12 @@ public class ComputeComponent implements ComputeService, HealthIndicator, MultiC
                     + "reachable); retrying in the background");
         }
         return c;
+    }
+
+    @Override
+    public List<HostReading> readHostStats() {
+        ComputeServiceImpl c = compute;
+        return c == null ? List.of() : c.readHostStats();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

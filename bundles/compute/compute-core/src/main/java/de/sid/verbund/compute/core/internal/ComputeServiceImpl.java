@@ -181,6 +181,20 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         return store.hosts();
     }
 
+    /** @return each host's load read from its connection now, or why it could not be read */
+    List<de.sid.verbund.compute.HostStatsSource.HostReading> readHostStats() {
+        List<de.sid.verbund.compute.HostStatsSource.HostReading> out = new ArrayList<>();
+        for (Host h : store.hosts()) {
+            try {
+                out.add(new de.sid.verbund.compute.HostStatsSource.HostReading(h,
+                        connections.require(h.id(), h.name()).stats(), null));
+            } catch (RuntimeException e) {
+                out.add(new de.sid.verbund.compute.HostStatsSource.HostReading(h, null, e.getMessage()));
+            }
+        }
+        return out;
+    }
+
     @Override
     public Optional<Host> host(String id) {
         return store.host(Ids.parse(id).toString());

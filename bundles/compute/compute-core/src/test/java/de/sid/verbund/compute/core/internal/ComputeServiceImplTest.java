@@ -1,5 +1,10 @@
 package de.sid.verbund.compute.core.internal;
 
+import static de.sid.verbund.compute.core.internal.ComputeFixture.DEFAULT_URI;
+import static de.sid.verbund.compute.core.internal.ComputeFixture.awaitEventsOfVm;
+import static de.sid.verbund.compute.core.internal.ComputeFixture.awaitHost;
+import static de.sid.verbund.compute.core.internal.ComputeFixture.eventsOfVm;
+import static de.sid.verbund.compute.core.internal.ComputeFixture.testDriverUri;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
@@ -13,8 +18,6 @@ import de.sid.verbund.compute.Vm;
 import de.sid.verbund.compute.VmFilter;
 import de.sid.verbund.compute.VmRequest;
 import de.sid.verbund.compute.VmState;
-import de.sid.verbund.compute.libvirt.internal.LibvirtProvider;
-import de.sid.verbund.compute.spi.ComputeProvider;
 import de.sid.verbund.compute.spi.DomainInfo;
 import de.sid.verbund.compute.spi.DomainSpec;
 import de.sid.verbund.compute.spi.DomainState;
@@ -24,38 +27,21 @@ import de.sid.verbund.core.Ids;
 import de.sid.verbund.core.Page;
 import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
-import de.sid.verbund.messaging.Subscription;
-import de.sid.verbund.messaging.outbox.internal.OutboxRelay;
-import de.sid.verbund.messaging.artemis.internal.ArtemisMessagingComponent;
-import de.sid.verbund.messaging.artemis.internal.MessagingConfig;
-import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
 import de.sid.verbund.testsupport.Configs;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.libvirt.Connect;
 
 /**
  * The compute service end to end without mocks: embedded H2, a real embedded Artemis broker as
@@ -63,91 +49,46 @@ import org.libvirt.Connect;
  *
  * <p>Hosts are node files in {@code testdriver/}: every connection to a node file is a fresh
  * hypervisor of its own, so a separate connection of the test would not see the service's
- * domains. The test therefore hands the service the real provider behind a thin recording
- * {@link ComputeProvider} that keeps a reference to each connection it opens: "behind Verbund's
- * back" changes go through the very libvirt connection the service holds. Only the reconnect
- * test uses {@code test:///default}, which is one hypervisor per JVM and so survives the
- * service's reconnect (the test keeps a connection of its own open so that it stays alive).
+ * domains. The test therefore hands the service the real provider through a
+ * {@link TestDriverProvider}, which keeps a reference to each connection it opens: "behind
+ * Verbund's back" changes go through the very libvirt connection the service holds. Only the
+ * reconnect test uses {@code test:///default}, which is one hypervisor per JVM and so survives the
+ * service's reconnect ({@link ComputeFixture#withDefaultHost()} keeps a connection of its own open
+ * so that it stays alive).
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ComputeServiceImplTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final String DEFAULT_URI = "test:///default";
 
-    @TempDir
-    static Path brokerDir;
-    private static ArtemisMessagingComponent bus;
-    private static LibvirtProvider libvirt;
-    private static HypervisorConnection defaultHost;
-    private static String kvm8Uri;
-    private static String kvm4Uri;
+    @RegisterExtension
+    static final ComputeFixture fixture = ComputeFixture.withDefaultHost();
 
     @TempDir
     Path dir;
-    private JdbcDatabase db;
+    private final String kvm8Uri = testDriverUri("kvm8.xml");
+    private final String kvm4Uri = testDriverUri("kvm4.xml");
+    /** The fixture's own client of {@value ComputeFixture#DEFAULT_URI}, kept open for the whole class. */
+    private HypervisorConnection defaultHost;
     private ComputeServiceImpl compute;
-    private OutboxRelay outbox;
-    private Subscription subscription;
-    private final List<DomainEvent> events = new CopyOnWriteArrayList<>();
-    private final List<DomainEvent> hostEvents = new CopyOnWriteArrayList<>();
-    /** The real connections the service was handed, by URI, in order. */
-    private final Map<String, List<HypervisorConnection>> opened = new ConcurrentHashMap<>();
-    /** Runs on the service's connection right before it defines a domain (null: nothing). */
-    private volatile BiConsumer<HypervisorConnection, DomainSpec> beforeDefine;
+    /** The real provider; keeps the real connections the service was handed, by URI, in order. */
+    private TestDriverProvider provider;
+    private List<DomainEvent> events;
+    private List<DomainEvent> hostEvents;
     private final String tenant = Ids.newId();
     private final String otherTenant = Ids.newId();
 
-    @BeforeAll
-    static void startInfrastructure() throws Exception {
-        bus = new ArtemisMessagingComponent(Configs.of(MessagingConfig.class, "journal_directory",
-                brokerDir.toString(), "tcp_port", 0));
-        libvirt = new LibvirtProvider(Configs.of(LibvirtProvider.Config.class));
-        kvm8Uri = "test://" + Paths.get(ComputeServiceImplTest.class.getResource("/testdriver/kvm8.xml").toURI());
-        kvm4Uri = "test://" + Paths.get(ComputeServiceImplTest.class.getResource("/testdriver/kvm4.xml").toURI());
-        defaultHost = libvirt.connect(DEFAULT_URI);
-    }
-
-    @AfterAll
-    static void stopInfrastructure() throws Exception {
-        if (defaultHost != null) {
-            defaultHost.close();
-        }
-        if (libvirt != null) {
-            invoke(libvirt, "deactivate");
-        }
-        if (bus != null) {
-            invoke(bus, "deactivate");
-        }
-    }
-
     @BeforeEach
     void setUp() {
-        subscription = bus.subscribe(ComputeServiceImpl.TOPIC, "compute-test-" + UUID.randomUUID(), e -> {
-            if (tenant.equals(e.tenantId()) || otherTenant.equals(e.tenantId())) {
-                events.add(e);
-            } else if (e.type().startsWith("host.")) {
-                hostEvents.add(e);
-            }
-        });
-        db = new JdbcDatabase(JdbcDatabase.embeddedH2Url(dir), "verbund", "", 8, 10_000);
-        outbox = new OutboxRelay(db, bus, 20);
-        compute = new ComputeServiceImpl(db, outbox, uri -> libvirt.supports(uri) ? Optional.of(recording())
-                : Optional.empty(), Configs.of(ComputeConfig.class, "keepalive_check_s", 1L, "stop_timeout_s", 5));
+        defaultHost = fixture.defaultHost();
+        events = fixture.events("compute-test", this::ofTheTenants);
+        hostEvents = fixture.events("compute-test-hosts", e -> !ofTheTenants(e) && e.type().startsWith("host."));
+        provider = new TestDriverProvider(fixture.libvirt());
+        compute = fixture.service(fixture.database(dir), provider,
+                Configs.of(ComputeConfig.class, "keepalive_check_s", 1L, "stop_timeout_s", 5));
     }
 
-    @AfterEach
-    void tearDown() {
-        compute.close();
-        outbox.close();
-        subscription.close();
-        db.close();
-        // test:///default outlives the test: remove what this test left there (not the driver's own "test")
-        for (DomainInfo d : defaultHost.domains()) {
-            if (!d.name().equals("test")) {
-                defaultHost.destroy(d.uuid());
-                defaultHost.undefine(d.uuid(), true);
-            }
-        }
+    private boolean ofTheTenants(DomainEvent e) {
+        return tenant.equals(e.tenantId()) || otherTenant.equals(e.tenantId());
     }
 
     // --- hosts -----------------------------------------------------------------------------------
@@ -367,13 +308,17 @@ class ComputeServiceImplTest {
         String orphan = Ids.newId();
         // the domain name contains the VM's random id, so the orphan is defined through the service's own
         // connection at the moment the name is known: right before the service's define
-        beforeDefine = (c, spec) -> c.define(new DomainSpec(orphan, spec.name(), 1, 256, 1, null, spec.storagePool(),
-                spec.network()));
+        provider.hook((uri, c, method, args) -> {
+            if (method.equals("define")) {
+                DomainSpec spec = (DomainSpec) args[0];
+                c.define(new DomainSpec(orphan, spec.name(), 1, 256, 1, null, spec.storagePool(), spec.network()));
+            }
+        });
 
         ProblemException e = catchThrowableOfType(() -> compute.createVm(request("web-1", tenant, 2, 6144)),
                 ProblemException.class);
 
-        beforeDefine = null;
+        provider.hook(null);
         assertThat(e.type()).isEqualTo(ProblemType.CONFLICT);
         assertThat(e.getMessage()).contains("host kvm-1", "orphan domain web-1-", orphan);
         assertThat(e.getCause()).isInstanceOf(de.sid.verbund.compute.spi.ComputeException.class);
@@ -618,7 +563,7 @@ class ComputeServiceImplTest {
         // connection to a test-driver node file is a fresh one: what a restarted node sees, or on a real
         // host a wrong URI)
         connection(kvm8Uri).close();
-        await().atMost(WAIT).untilAsserted(() -> assertThat(opened.get(kvm8Uri)).hasSize(2));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(provider.handedOut(kvm8Uri)).hasSize(2));
         awaitEnabled(host.id());
         await().atMost(WAIT).untilAsserted(() -> assertThat(List.of(compute.vm(a.id()).orElseThrow().state(),
                 compute.vm(b.id()).orElseThrow().state())).containsOnly(VmState.UNKNOWN));
@@ -674,7 +619,7 @@ class ComputeServiceImplTest {
 
         Host back = awaitEnabled(host.id());
         assertThat(back.cpuCores()).isEqualTo(host.cpuCores());
-        assertThat(opened.get(DEFAULT_URI)).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(provider.handedOut(DEFAULT_URI)).hasSizeGreaterThanOrEqualTo(2);
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(compute.vm(running.id()).orElseThrow().state()).isEqualTo(VmState.STOPPED);
             assertThat(compute.vm(stopped.id()).orElseThrow().state()).isEqualTo(VmState.STOPPED);
@@ -746,49 +691,13 @@ class ComputeServiceImplTest {
 
     // --- helpers ---------------------------------------------------------------------------------
 
-    /** The real provider, keeping each connection it gives the service, with the define hook. */
-    private ComputeProvider recording() {
-        return new ComputeProvider() {
-            @Override
-            public String type() {
-                return libvirt.type();
-            }
-
-            @Override
-            public boolean supports(String uri) {
-                return libvirt.supports(uri);
-            }
-
-            @Override
-            public HypervisorConnection connect(String uri) {
-                HypervisorConnection real = libvirt.connect(uri);
-                opened.computeIfAbsent(uri, u -> new CopyOnWriteArrayList<>()).add(real);
-                return (HypervisorConnection) Proxy.newProxyInstance(getClass().getClassLoader(),
-                        new Class<?>[] {HypervisorConnection.class}, (p, m, args) -> {
-                            BiConsumer<HypervisorConnection, DomainSpec> hook = beforeDefine;
-                            if (hook != null && m.getName().equals("define")) {
-                                hook.accept(real, (DomainSpec) args[0]);
-                            }
-                            try {
-                                return m.invoke(real, args);
-                            } catch (InvocationTargetException e) {
-                                throw e.getCause();
-                            }
-                        });
-            }
-        };
-    }
-
-    /** @return the connection the service currently holds to that URI */
+    /** @return the connection the service currently holds to that URI (the real one) */
     private HypervisorConnection connection(String uri) {
-        List<HypervisorConnection> list = opened.get(uri);
-        assertThat(list).as("connections to " + uri).isNotEmpty();
-        return list.get(list.size() - 1);
+        return provider.latest(uri);
     }
 
     private List<String> volumes(String uri) throws Exception {
-        Connect c = (Connect) invoke(connection(uri), "libvirt");
-        return Arrays.asList(c.storagePoolLookupByName("default-pool").listVolumes());
+        return ComputeFixture.volumes(connection(uri));
     }
 
     private Host enabledHost(String name, String uri) {
@@ -800,8 +709,7 @@ class ComputeServiceImplTest {
     }
 
     private Host awaitEnabled(String hostId) {
-        return await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> compute.host(hostId).orElseThrow(),
-                h -> h.state() == HostState.ENABLED);
+        return awaitHost(compute, hostId, HostState.ENABLED, WAIT);
     }
 
     private static VmRequest request(String name, String tenantId, int vcpu, long ramMib) {
@@ -837,12 +745,11 @@ class ComputeServiceImplTest {
     }
 
     private List<DomainEvent> eventsOf(String vmId) {
-        return events.stream().filter(e -> vmId.equals(e.payload().get("vmId"))).toList();
+        return eventsOfVm(events, vmId);
     }
 
     private void awaitEvents(String vmId, org.assertj.core.groups.Tuple... expected) {
-        await().atMost(WAIT).untilAsserted(() -> assertThat(eventsOf(vmId))
-                .extracting(DomainEvent::type, e -> e.payload().get("state")).containsExactly(expected));
+        awaitEventsOfVm(events, vmId, WAIT, expected);
     }
 
     private static long number(DomainEvent e, String key) {
@@ -854,20 +761,5 @@ class ComputeServiceImplTest {
         assertThat(e).as("expected CONFLICT").isNotNull();
         assertThat(e.type()).isEqualTo(ProblemType.CONFLICT);
         assertThat(e.getMessage()).contains(text);
-    }
-
-    /** Calls a package-private method of a component in another package (deactivate, libvirt()). */
-    private static Object invoke(Object target, String method) throws Exception {
-        Class<?> type = target.getClass();
-        while (type != null) {
-            try {
-                Method m = type.getDeclaredMethod(method);
-                m.setAccessible(true);
-                return m.invoke(target);
-            } catch (NoSuchMethodException e) {
-                type = type.getSuperclass();
-            }
-        }
-        throw new NoSuchMethodException(method);
     }
 }

@@ -8,20 +8,17 @@ import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
 import de.sid.verbund.core.health.HealthStatus;
 import de.sid.verbund.messaging.Outbox;
-import de.sid.verbund.persistence.Database;
-import de.sid.verbund.persistence.PersistenceException;
 import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
 import de.sid.verbund.testsupport.Configs;
+import de.sid.verbund.testsupport.FlakyDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A database that is down when the node starts delays compute instead of failing it for good.
- * The outage is simulated by a wrapper (a refused connection cannot be caused on embedded H2).
+ * The outage is simulated by {@link FlakyDatabase} (a refused connection cannot be caused on embedded H2).
  */
 class ComputeStartRetryTest {
     @TempDir
@@ -29,37 +26,8 @@ class ComputeStartRetryTest {
 
     @Test
     void computeAnswers503WhileTheDatabaseIsDownAndComesUpWhenItIsBack() {
-        AtomicBoolean down = new AtomicBoolean(true);
         try (JdbcDatabase real = new JdbcDatabase(JdbcDatabase.embeddedH2Url(dir), "verbund", "", 4, 2000)) {
-            Database flaky = new Database() {
-                @Override
-                public String product() {
-                    return real.product();
-                }
-
-                @Override
-                public DataSource dataSource() {
-                    return real.dataSource();
-                }
-
-                @Override
-                public <T> T inTransaction(SqlWork<T> work) {
-                    check();
-                    return real.inTransaction(work);
-                }
-
-                @Override
-                public void migrate(String area, ClassLoader loader) {
-                    check();
-                    real.migrate(area, loader);
-                }
-
-                private void check() {
-                    if (down.get()) {
-                        throw new PersistenceException("database unavailable (test): connection refused", null);
-                    }
-                }
-            };
+            FlakyDatabase flaky = new FlakyDatabase(real);
             Outbox noEvents = (c, topic, e) -> {
                 throw new AssertionError("no events expected: " + e);
             };
@@ -71,7 +39,7 @@ class ComputeStartRetryTest {
                 assertThat(compute.check().status()).isEqualTo(HealthStatus.DOWN);
                 assertThat(compute.check().details().get("error")).asString().contains("connection refused");
 
-                down.set(false);
+                flaky.up();
                 await().atMost(Duration.ofSeconds(20)).until(compute::isReady);
                 assertThat(compute.hosts()).isEmpty();
                 assertThat(compute.check().status()).isEqualTo(HealthStatus.UP);

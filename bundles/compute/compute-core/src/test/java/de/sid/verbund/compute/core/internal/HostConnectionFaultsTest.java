@@ -1,35 +1,28 @@
 package de.sid.verbund.compute.core.internal;
 
+import static de.sid.verbund.compute.core.internal.ComputeFixture.awaitHost;
+import static de.sid.verbund.compute.core.internal.ComputeFixture.testDriverUri;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import de.sid.verbund.compute.Host;
 import de.sid.verbund.compute.HostState;
 import de.sid.verbund.compute.NewHost;
-import de.sid.verbund.compute.libvirt.internal.LibvirtProvider;
 import de.sid.verbund.compute.spi.HypervisorConnection;
-import de.sid.verbund.messaging.artemis.internal.ArtemisMessagingComponent;
-import de.sid.verbund.messaging.outbox.internal.OutboxRelay;
-import de.sid.verbund.messaging.artemis.internal.MessagingConfig;
 import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
 import de.sid.verbund.testsupport.Configs;
-import java.lang.reflect.Method;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,52 +36,22 @@ import org.junit.jupiter.api.io.TempDir;
 class HostConnectionFaultsTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    @TempDir
-    static Path brokerDir;
-    private static ArtemisMessagingComponent bus;
-    private OutboxRelay outbox;
-    private static LibvirtProvider libvirt;
-    private static String kvm4Uri;
+    @RegisterExtension
+    static final ComputeFixture fixture = new ComputeFixture();
 
     @TempDir
     Path dir;
+    private final String kvm4Uri = testDriverUri("kvm4.xml");
     private JdbcDatabase db;
     private ComputeServiceImpl compute;
     private TestDriverProvider provider;
 
-    @BeforeAll
-    static void startInfrastructure() throws Exception {
-        bus = new ArtemisMessagingComponent(Configs.of(MessagingConfig.class, "journal_directory",
-                brokerDir.toString(), "tcp_port", 0));
-        libvirt = new LibvirtProvider(Configs.of(LibvirtProvider.Config.class));
-        kvm4Uri = "test://" + Paths.get(HostConnectionFaultsTest.class.getResource("/testdriver/kvm4.xml").toURI());
-    }
-
-    @AfterAll
-    static void stopInfrastructure() throws Exception {
-        if (libvirt != null) {
-            invoke(libvirt, "deactivate");
-        }
-        if (bus != null) {
-            invoke(bus, "deactivate");
-        }
-    }
-
     @BeforeEach
     void setUp() {
-        provider = new TestDriverProvider(libvirt);
+        provider = new TestDriverProvider(fixture.libvirt());
         // a lock wait fails after 200 ms instead of 10 s, so a held host row is a quick, real database error
-        db = new JdbcDatabase(JdbcDatabase.embeddedH2Url(dir).replace("LOCK_TIMEOUT=10000", "LOCK_TIMEOUT=200"),
-                "verbund", "", 8, 10_000);
-        compute = new ComputeServiceImpl(db, outbox = new OutboxRelay(db, bus, 20), uri -> provider.supports(uri) ? Optional.of(provider) : Optional.empty(),
-                Configs.of(ComputeConfig.class, "keepalive_check_s", 1L));
-    }
-
-    @AfterEach
-    void tearDown() {
-        compute.close();
-        outbox.close();
-        db.close();
+        db = fixture.database(JdbcDatabase.embeddedH2Url(dir).replace("LOCK_TIMEOUT=10000", "LOCK_TIMEOUT=200"));
+        compute = fixture.service(db, provider, Configs.of(ComputeConfig.class, "keepalive_check_s", 1L));
     }
 
     @Test
@@ -157,23 +120,26 @@ class HostConnectionFaultsTest {
         });
     }
 
-    private Host awaitEnabled(String hostId) {
-        return await("host ENABLED").atMost(WAIT).pollInterval(Duration.ofMillis(20))
-                .until(() -> compute.host(hostId).orElseThrow(), h -> h.state() == HostState.ENABLED);
+    @Test
+    void hostStatsAreReadFromEachConnectedHostAndAHostWithoutConnectionSaysWhy() {
+        Host up = awaitEnabled(compute.registerHost(new NewHost("kvm-1", kvm4Uri, "ber-1", null, null, null)).id());
+        provider.refuseFor(Duration.ofMinutes(5));
+        Host down = compute.registerHost(new NewHost("kvm-2", "test:///default", "ber-1", null, null, null));
+
+        var readings = compute.readHostStats();
+
+        assertThat(readings).extracting(r -> r.host().name()).containsExactly("kvm-1", "kvm-2");
+        assertThat(readings.get(0).problem()).isNull();
+        assertThat(readings.get(0).host().id()).isEqualTo(up.id());
+        assertThat(readings.get(0).stats().cpus()).isGreaterThanOrEqualTo(up.cpuCores()); // logical CPUs count threads
+        assertThat(readings.get(0).stats().memoryBytes()).isEqualTo(up.ramMib() * 1024 * 1024);
+        assertThat(readings.get(0).stats().runningDomains()).isZero();
+        assertThat(readings.get(1).host().id()).isEqualTo(down.id());
+        assertThat(readings.get(1).stats()).isNull();
+        assertThat(readings.get(1).problem()).contains("kvm-2", "not connected");
     }
 
-    /** Calls a package-private method of a class in another package (deactivate). */
-    private static Object invoke(Object target, String method) throws Exception {
-        Class<?> type = target.getClass();
-        while (type != null) {
-            try {
-                Method m = type.getDeclaredMethod(method);
-                m.setAccessible(true);
-                return m.invoke(target);
-            } catch (NoSuchMethodException e) {
-                type = type.getSuperclass();
-            }
-        }
-        throw new NoSuchMethodException(method);
+    private Host awaitEnabled(String hostId) {
+        return awaitHost(compute, hostId, HostState.ENABLED, WAIT);
     }
 }

@@ -1,5 +1,7 @@
 package de.sid.verbund.compute.core.internal;
 
+import static de.sid.verbund.compute.core.internal.ComputeFixture.DEFAULT_URI;
+import static de.sid.verbund.compute.core.internal.ComputeFixture.awaitHost;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,31 +12,21 @@ import de.sid.verbund.compute.Vm;
 import de.sid.verbund.compute.VmFilter;
 import de.sid.verbund.compute.VmRequest;
 import de.sid.verbund.compute.VmState;
-import de.sid.verbund.compute.libvirt.internal.LibvirtProvider;
-import de.sid.verbund.compute.spi.DomainInfo;
 import de.sid.verbund.compute.spi.DomainState;
 import de.sid.verbund.compute.spi.HypervisorConnection;
 import de.sid.verbund.core.DomainEvent;
 import de.sid.verbund.core.Ids;
-import de.sid.verbund.messaging.Subscription;
-import de.sid.verbund.messaging.artemis.internal.ArtemisMessagingComponent;
-import de.sid.verbund.messaging.outbox.internal.OutboxRelay;
-import de.sid.verbund.messaging.artemis.internal.MessagingConfig;
 import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
 import de.sid.verbund.testsupport.Configs;
-import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -52,61 +44,31 @@ import org.junit.jupiter.api.io.TempDir;
  * new connection (and the one resync on reconnect) can bring a change on the host into Verbund.
  */
 class HostOutageTest {
-    private static final String DEFAULT_URI = "test:///default";
     private static final Duration OUTAGE = Duration.ofSeconds(20);
     /** HostConnections' back-off cap (30 s) and some slack: the longest a host may stay away after it is back. */
     private static final Duration BACK_AFTER = Duration.ofSeconds(30 + 10);
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final long ONE_DAY_S = 86_400;
 
-    @TempDir
-    static Path brokerDir;
-    private static ArtemisMessagingComponent bus;
-    private OutboxRelay outbox;
-    private static LibvirtProvider libvirt;
-    /** Another client of the default hypervisor: changes made here are "outside Verbund". */
-    private static HypervisorConnection outside;
+    @RegisterExtension
+    static final ComputeFixture fixture = ComputeFixture.withDefaultHost();
 
     @TempDir
     Path dir;
-    private JdbcDatabase db;
+    /** Another client of the default hypervisor (the fixture's): changes made here are "outside Verbund". */
+    private HypervisorConnection outside;
     private ComputeComponent compute;
     private TestDriverProvider provider;
-    private Subscription subscription;
-    private final List<DomainEvent> hostEvents = new CopyOnWriteArrayList<>();
+    private List<DomainEvent> hostEvents;
     private final String tenant = Ids.newId();
-
-    @BeforeAll
-    static void startInfrastructure() {
-        bus = new ArtemisMessagingComponent(Configs.of(MessagingConfig.class, "journal_directory",
-                brokerDir.toString(), "tcp_port", 0));
-        libvirt = new LibvirtProvider(Configs.of(LibvirtProvider.Config.class));
-        outside = libvirt.connect(DEFAULT_URI);
-    }
-
-    @AfterAll
-    static void stopInfrastructure() throws Exception {
-        if (outside != null) {
-            outside.close();
-        }
-        if (libvirt != null) {
-            invoke(libvirt, "deactivate");
-        }
-        if (bus != null) {
-            invoke(bus, "deactivate");
-        }
-    }
 
     @BeforeEach
     void setUp() {
-        subscription = bus.subscribe(ComputeServiceImpl.TOPIC, "outage-test-" + UUID.randomUUID(), e -> {
-            if (e.type().startsWith("host.")) {
-                hostEvents.add(e);
-            }
-        });
-        provider = new TestDriverProvider(libvirt);
-        db = new JdbcDatabase(JdbcDatabase.embeddedH2Url(dir), "verbund", "", 8, 10_000);
-        compute = new ComputeComponent(db, outbox = new OutboxRelay(db, bus, 20), Configs.of(ComputeConfig.class, "keepalive_check_s", 1L,
+        outside = fixture.defaultHost();
+        hostEvents = fixture.events("outage-test", e -> e.type().startsWith("host."));
+        provider = new TestDriverProvider(fixture.libvirt());
+        JdbcDatabase db = fixture.database(dir);
+        compute = new ComputeComponent(db, fixture.outbox(db), Configs.of(ComputeConfig.class, "keepalive_check_s", 1L,
                 "sync_interval_s", ONE_DAY_S, "stop_timeout_s", 5));
         compute.addProvider(provider);
         await().atMost(Duration.ofSeconds(30)).until(compute::isReady);
@@ -115,22 +77,12 @@ class HostOutageTest {
     @AfterEach
     void tearDown() {
         compute.deactivate();
-        subscription.close();
-        outbox.close();
-        db.close();
-        // test:///default outlives the test: remove what this test left there (not the driver's own "test")
-        for (DomainInfo d : outside.domains()) {
-            if (!d.name().equals("test")) {
-                outside.destroy(d.uuid());
-                outside.undefine(d.uuid(), true);
-            }
-        }
     }
 
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void afterA20sOutageTheHostReconnectsWithCallbacksAndAVmStoppedMeanwhileIsStopped() {
-        Host host = awaitState(compute.registerHost(new NewHost("default", DEFAULT_URI, "ber-1", null, null, 0L)).id(),
+        Host host = awaitHost(compute, compute.registerHost(new NewHost("default", DEFAULT_URI, "ber-1", null, null, 0L)).id(),
                 HostState.ENABLED, WAIT);
         Vm vm = compute.createVm(request("web-1"));
         Vm bystander = compute.createVm(request("web-2"));
@@ -151,7 +103,7 @@ class HostOutageTest {
         assertThat(compute.vm(vm.id()).orElseThrow().state()).isEqualTo(VmState.UNKNOWN);
 
         // back by itself, within the back-off cap of the end of the outage (the wait starts inside it)
-        Host back = awaitState(host.id(), HostState.ENABLED, OUTAGE.plus(BACK_AFTER));
+        Host back = awaitHost(compute, host.id(), HostState.ENABLED, OUTAGE.plus(BACK_AFTER));
         assertThat(back.cpuCores()).isEqualTo(host.cpuCores());
         assertThat(provider.connections(DEFAULT_URI)).as("connections handed out").isEqualTo(2);
         // it retried, backing off: attempts 1, 2, 4, 8 and 16 s after the drop fall into the outage; retrying
@@ -185,25 +137,5 @@ class HostOutageTest {
 
     private VmRequest request(String name) {
         return new VmRequest(name, tenant, null, 1, 256, 1, null, null, null, null);
-    }
-
-    private Host awaitState(String hostId, HostState state, Duration atMost) {
-        return await("host " + state).atMost(atMost).pollInterval(Duration.ofMillis(50))
-                .until(() -> compute.host(hostId).orElseThrow(), h -> h.state() == state);
-    }
-
-    /** Calls a package-private method of a class in another package (deactivate). */
-    private static Object invoke(Object target, String method) throws Exception {
-        Class<?> type = target.getClass();
-        while (type != null) {
-            try {
-                Method m = type.getDeclaredMethod(method);
-                m.setAccessible(true);
-                return m.invoke(target);
-            } catch (NoSuchMethodException e) {
-                type = type.getSuperclass();
-            }
-        }
-        throw new NoSuchMethodException(method);
     }
 }

@@ -1,5 +1,9 @@
 package de.sid.verbund.compute.core.internal;
 
+import static de.sid.verbund.compute.core.internal.ComputeFixture.awaitEventsOfVm;
+import static de.sid.verbund.compute.core.internal.ComputeFixture.awaitHost;
+import static de.sid.verbund.compute.core.internal.ComputeFixture.eventsOfVm;
+import static de.sid.verbund.compute.core.internal.ComputeFixture.testDriverCopy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
@@ -14,9 +18,7 @@ import de.sid.verbund.compute.Vm;
 import de.sid.verbund.compute.VmFilter;
 import de.sid.verbund.compute.VmRequest;
 import de.sid.verbund.compute.VmState;
-import de.sid.verbund.compute.libvirt.internal.LibvirtProvider;
 import de.sid.verbund.compute.spi.ComputeException;
-import de.sid.verbund.compute.spi.ComputeProvider;
 import de.sid.verbund.compute.spi.DomainInfo;
 import de.sid.verbund.compute.spi.DomainSpec;
 import de.sid.verbund.compute.spi.DomainState;
@@ -25,36 +27,18 @@ import de.sid.verbund.core.DomainEvent;
 import de.sid.verbund.core.Ids;
 import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
-import de.sid.verbund.messaging.Subscription;
-import de.sid.verbund.messaging.artemis.internal.ArtemisMessagingComponent;
-import de.sid.verbund.messaging.outbox.internal.OutboxRelay;
-import de.sid.verbund.messaging.artemis.internal.MessagingConfig;
-import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
 import de.sid.verbund.testsupport.Configs;
-import java.io.InputStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.libvirt.Connect;
 
 /**
  * Cold migration and host evacuation end to end without mocks: embedded H2, a real embedded
@@ -62,74 +46,37 @@ import org.libvirt.Connect;
  *
  * <p>As in {@link ComputeServiceImplTest}: every connection to a test-driver node file is a
  * hypervisor of its own, so the test looks at hosts through the very connections the service was
- * handed (a recording provider keeps them). Each host here gets its own copy of a node file, so
- * every host has its own URI. The recording connections can run a hook before a call, to change
- * things on a host at a chosen moment of a migration or to make a call fail.
+ * handed (a {@link TestDriverProvider} keeps them). Each host here gets its own copy of a node
+ * file, so every host has its own URI. The provider can run a hook before a call on those
+ * connections, to change things on a host at a chosen moment of a migration or to make a call fail.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class MigrationTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    @TempDir
-    static Path brokerDir;
-    private static ArtemisMessagingComponent bus;
-    private OutboxRelay outbox;
-    private static LibvirtProvider libvirt;
+    @RegisterExtension
+    static final ComputeFixture fixture = new ComputeFixture();
 
     @TempDir
     Path dir;
-    private JdbcDatabase db;
     private ComputeServiceImpl compute;
-    private Subscription subscription;
-    private final List<DomainEvent> events = new CopyOnWriteArrayList<>();
-    /** The real connections the service was handed, by URI, in order. */
-    private final Map<String, List<HypervisorConnection>> opened = new ConcurrentHashMap<>();
-    /** Runs before every call on a connection the service holds (null: nothing). */
-    private volatile Hook hook;
+    /** The real provider; keeps the real connections the service was handed, runs the hook before each call. */
+    private TestDriverProvider provider;
+    private List<DomainEvent> events;
     private final String tenant = Ids.newId();
-
-    /** Runs before a call of the service on one of its connections; may throw to make the call fail. */
-    @FunctionalInterface
-    interface Hook {
-        void before(String uri, HypervisorConnection real, String method, Object[] args);
-    }
-
-    @BeforeAll
-    static void startInfrastructure() {
-        bus = new ArtemisMessagingComponent(Configs.of(MessagingConfig.class, "journal_directory",
-                brokerDir.toString(), "tcp_port", 0));
-        libvirt = new LibvirtProvider(Configs.of(LibvirtProvider.Config.class));
-    }
-
-    @AfterAll
-    static void stopInfrastructure() throws Exception {
-        if (libvirt != null) {
-            invoke(libvirt, "deactivate");
-        }
-        if (bus != null) {
-            invoke(bus, "deactivate");
-        }
-    }
 
     @BeforeEach
     void setUp() {
-        subscription = bus.subscribe(ComputeServiceImpl.TOPIC, "migration-test-" + UUID.randomUUID(), e -> {
-            if (tenant.equals(e.tenantId())) {
-                events.add(e);
-            }
-        });
-        db = new JdbcDatabase(JdbcDatabase.embeddedH2Url(dir), "verbund", "", 8, 10_000);
-        compute = new ComputeServiceImpl(db, outbox = new OutboxRelay(db, bus, 20), uri -> libvirt.supports(uri) ? Optional.of(recording())
-                : Optional.empty(), Configs.of(ComputeConfig.class, "keepalive_check_s", 1L, "stop_timeout_s", 5));
+        events = fixture.events("migration-test", e -> tenant.equals(e.tenantId()));
+        provider = new TestDriverProvider(fixture.libvirt());
+        compute = fixture.service(fixture.database(dir), provider,
+                Configs.of(ComputeConfig.class, "keepalive_check_s", 1L, "stop_timeout_s", 5));
     }
 
     @AfterEach
     void tearDown() {
-        hook = null;
-        compute.close();
-        subscription.close();
-        outbox.close();
-        db.close();
+        // the service is closed after this, without a hook
+        provider.hook(null);
     }
 
     // --- migrate ---------------------------------------------------------------------------------
@@ -296,13 +243,13 @@ class MigrationTest {
         AtomicReference<List<Vm>> listed = new AtomicReference<>();
         AtomicReference<ProblemException> startRefused = new AtomicReference<>();
         AtomicReference<Long> targetLoad = new AtomicReference<>();
-        hook = (uri, real, method, args) -> {
+        provider.hook((uri, real, method, args) -> {
             if (method.equals("importDomain")) {
                 listed.set(compute.vms(new VmFilter(tenant, null, null), 10, null).items());
                 targetLoad.set(load(kvm2).ramMib());
                 startRefused.set(catchThrowableOfType(() -> compute.start(vm.id()), ProblemException.class));
             }
-        };
+        });
 
         compute.migrate(vm.id(), kvm2.id());
 
@@ -325,16 +272,16 @@ class MigrationTest {
         Vm vm = stopped(compute.createVm(request("web-1", 1, 1024, null)));
         HypervisorConnection source = connection(kvm1);
         // started behind Verbund's back (virsh) while the domain is being defined on kvm-2
-        hook = (uri, real, method, args) -> {
+        provider.hook((uri, real, method, args) -> {
             if (method.equals("importDomain")) {
                 source.start(vm.id());
             }
-        };
+        });
 
         assertConflict(() -> compute.migrate(vm.id(), kvm2.id()), "VM web-1 was not migrated",
                 "its domain was started on host kvm-1 meanwhile");
 
-        hook = null;
+        provider.hook(null);
         assertThat(compute.vm(vm.id()).orElseThrow().hostId()).isEqualTo(kvm1.id());
         assertThat(source.domain(vm.id()).orElseThrow().state()).isEqualTo(DomainState.RUNNING);
         assertThat(connection(kvm2).domains()).isEmpty();
@@ -348,15 +295,15 @@ class MigrationTest {
         Host kvm2 = host("kvm-2", "kvm4.xml");
         Vm vm = stopped(compute.createVm(request("web-1", 1, 1024, null)));
         String kvm1Uri = kvm1.uri();
-        hook = (uri, real, method, args) -> {
+        provider.hook((uri, real, method, args) -> {
             if (uri.equals(kvm1Uri) && method.equals("undefine")) {
                 throw new ComputeException(ComputeException.Kind.FAILED, "host " + uri + ": storage is read-only", null);
             }
-        };
+        });
 
         Vm moved = compute.migrate(vm.id(), kvm2.id());
 
-        hook = null;
+        provider.hook(null);
         assertThat(moved.hostId()).isEqualTo(kvm2.id());
         assertThat(compute.vm(vm.id()).orElseThrow().hostId()).isEqualTo(kvm2.id());
         assertThat(connection(kvm2).domain(vm.id())).isPresent();
@@ -423,50 +370,11 @@ class MigrationTest {
 
     // --- helpers ---------------------------------------------------------------------------------
 
-    /** The real provider, keeping each connection it gives the service, running the hook before each call. */
-    private ComputeProvider recording() {
-        return new ComputeProvider() {
-            @Override
-            public String type() {
-                return libvirt.type();
-            }
-
-            @Override
-            public boolean supports(String uri) {
-                return libvirt.supports(uri);
-            }
-
-            @Override
-            public HypervisorConnection connect(String uri) {
-                HypervisorConnection real = libvirt.connect(uri);
-                opened.computeIfAbsent(uri, u -> new CopyOnWriteArrayList<>()).add(real);
-                return (HypervisorConnection) Proxy.newProxyInstance(getClass().getClassLoader(),
-                        new Class<?>[] {HypervisorConnection.class}, (p, m, args) -> {
-                            Hook h = hook;
-                            if (h != null) {
-                                h.before(uri, real, m.getName(), args);
-                            }
-                            try {
-                                return m.invoke(real, args);
-                            } catch (InvocationTargetException e) {
-                                throw e.getCause();
-                            }
-                        });
-            }
-        };
-    }
-
     /** Registers a host on its own copy of a test-driver node file (its own URI) and waits until it is ENABLED. */
     private Host host(String name, String nodeFile) {
-        Path copy = dir.resolve(name + "-" + nodeFile);
-        try (InputStream in = MigrationTest.class.getResourceAsStream("/testdriver/" + nodeFile)) {
-            Files.copy(in, copy);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        Host h = compute.registerHost(new NewHost(name, "test://" + copy.toAbsolutePath(), "ber-1", null, null, null));
-        return await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> compute.host(h.id()).orElseThrow(),
-                x -> x.state() == HostState.ENABLED);
+        String uri = testDriverCopy(dir, nodeFile, name + "-" + nodeFile);
+        Host h = compute.registerHost(new NewHost(name, uri, "ber-1", null, null, null));
+        return awaitHost(compute, h.id(), HostState.ENABLED, WAIT);
     }
 
     private Vm stopped(Vm vm) {
@@ -477,16 +385,13 @@ class MigrationTest {
         return new VmRequest(name, tenant, null, vcpu, ramMib, 10, "debian-12", group, null, null);
     }
 
-    /** @return the connection the service currently holds to the host */
+    /** @return the connection the service currently holds to the host (the real one) */
     private HypervisorConnection connection(Host host) {
-        List<HypervisorConnection> list = opened.get(host.uri());
-        assertThat(list).as("connections to " + host.name()).isNotEmpty();
-        return list.get(list.size() - 1);
+        return provider.latest(host.uri());
     }
 
     private List<String> volumes(Host host) throws Exception {
-        Connect c = (Connect) invoke(connection(host), "libvirt");
-        return Arrays.asList(c.storagePoolLookupByName("default-pool").listVolumes());
+        return ComputeFixture.volumes(connection(host));
     }
 
     private static String macOf(String domainXml) {
@@ -500,12 +405,11 @@ class MigrationTest {
     }
 
     private List<DomainEvent> eventsOf(String vmId) {
-        return events.stream().filter(e -> vmId.equals(e.payload().get("vmId"))).toList();
+        return eventsOfVm(events, vmId);
     }
 
     private void awaitEvents(String vmId, org.assertj.core.groups.Tuple... expected) {
-        await().atMost(WAIT).untilAsserted(() -> assertThat(eventsOf(vmId))
-                .extracting(DomainEvent::type, e -> e.payload().get("state")).containsExactly(expected));
+        awaitEventsOfVm(events, vmId, WAIT, expected);
     }
 
     private static ProblemException assertConflict(org.assertj.core.api.ThrowableAssert.ThrowingCallable call,
@@ -520,20 +424,5 @@ class MigrationTest {
         assertThat(e.type()).as(e.getMessage()).isEqualTo(type);
         assertThat(e.getMessage()).contains(texts);
         return e;
-    }
-
-    /** Calls a package-private method of a component in another package (deactivate, libvirt()). */
-    private static Object invoke(Object target, String method) throws Exception {
-        Class<?> type = target.getClass();
-        while (type != null) {
-            try {
-                Method m = type.getDeclaredMethod(method);
-                m.setAccessible(true);
-                return m.invoke(target);
-            } catch (NoSuchMethodException e) {
-                type = type.getSuperclass();
-            }
-        }
-        throw new NoSuchMethodException(method);
     }
 }

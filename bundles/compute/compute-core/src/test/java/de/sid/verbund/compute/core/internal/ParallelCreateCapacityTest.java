@@ -1,7 +1,9 @@
 package de.sid.verbund.compute.core.internal;
 
+import static de.sid.verbund.compute.core.internal.ComputeFixture.awaitHost;
+import static de.sid.verbund.compute.core.internal.ComputeFixture.testDriverCopy;
+import static de.sid.verbund.compute.core.internal.ComputeFixture.volumes;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import de.sid.verbund.compute.Host;
 import de.sid.verbund.compute.HostLoad;
@@ -11,7 +13,6 @@ import de.sid.verbund.compute.Vm;
 import de.sid.verbund.compute.VmFilter;
 import de.sid.verbund.compute.VmRequest;
 import de.sid.verbund.compute.VmState;
-import de.sid.verbund.compute.libvirt.internal.LibvirtProvider;
 import de.sid.verbund.compute.spi.DomainInfo;
 import de.sid.verbund.compute.spi.DomainState;
 import de.sid.verbund.compute.spi.HypervisorConnection;
@@ -19,22 +20,13 @@ import de.sid.verbund.core.Ids;
 import de.sid.verbund.core.Page;
 import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
-import de.sid.verbund.messaging.artemis.internal.ArtemisMessagingComponent;
-import de.sid.verbund.messaging.outbox.internal.OutboxRelay;
-import de.sid.verbund.messaging.artemis.internal.MessagingConfig;
-import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
 import de.sid.verbund.testsupport.Configs;
-import java.io.InputStream;
-import java.lang.reflect.Method;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
@@ -44,14 +36,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.libvirt.Connect;
 
 /**
  * Many parallel create requests racing for the last room, through the whole
@@ -72,49 +61,19 @@ class ParallelCreateCapacityTest {
     private static final long RAM_MIB = 256;
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    @TempDir
-    static Path brokerDir;
-    private static ArtemisMessagingComponent bus;
-    private OutboxRelay outbox;
-    private static LibvirtProvider libvirt;
+    @RegisterExtension
+    static final ComputeFixture fixture = new ComputeFixture();
 
     @TempDir
     Path dir;
-    private JdbcDatabase db;
     private ComputeServiceImpl compute;
     private TestDriverProvider provider;
     private final String tenant = Ids.newId();
 
-    @BeforeAll
-    static void startInfrastructure() {
-        bus = new ArtemisMessagingComponent(Configs.of(MessagingConfig.class, "journal_directory",
-                brokerDir.toString(), "tcp_port", 0));
-        libvirt = new LibvirtProvider(Configs.of(LibvirtProvider.Config.class));
-    }
-
-    @AfterAll
-    static void stopInfrastructure() throws Exception {
-        if (libvirt != null) {
-            invoke(libvirt, "deactivate");
-        }
-        if (bus != null) {
-            invoke(bus, "deactivate");
-        }
-    }
-
     @BeforeEach
     void setUp() {
-        provider = new TestDriverProvider(libvirt);
-        db = new JdbcDatabase(JdbcDatabase.embeddedH2Url(dir.resolve("db")), "verbund", "", 8, 10_000);
-        compute = new ComputeServiceImpl(db, outbox = new OutboxRelay(db, bus, 20), uri -> provider.supports(uri) ? Optional.of(provider) : Optional.empty(),
-                Configs.of(ComputeConfig.class));
-    }
-
-    @AfterEach
-    void tearDown() {
-        compute.close();
-        outbox.close();
-        db.close();
+        provider = new TestDriverProvider(fixture.libvirt());
+        compute = fixture.service(fixture.database(dir.resolve("db")), provider, Configs.of(ComputeConfig.class));
     }
 
     @Test
@@ -122,8 +81,10 @@ class ParallelCreateCapacityTest {
     void twoHundredParallelCreatesForRoomOf150GiveExactly150RunningVmsAnd50NoCapacityConflicts() throws Exception {
         Map<Host, String> hosts = new LinkedHashMap<>();
         for (char c = 'a'; c < 'a' + HOSTS; c++) {
-            String uri = nodeFile("fit50-" + c + ".xml");
-            Host host = awaitEnabled(compute.registerHost(new NewHost("fit-" + c, uri, "ber-1", null, null, null)).id());
+            // a copy of fit50.xml under its own name: a host of its own
+            String uri = testDriverCopy(dir, "fit50.xml", "fit50-" + c + ".xml");
+            Host host = awaitHost(compute, compute.registerHost(new NewHost("fit-" + c, uri, "ber-1", null, null, null)).id(),
+                    HostState.ENABLED, WAIT);
             assertThat(host.ramCapacityMib()).isEqualTo(VMS_PER_HOST * RAM_MIB);
             assertThat(host.vcpuCapacity()).isGreaterThan(VMS_PER_HOST);
             hosts.put(host, uri);
@@ -208,20 +169,6 @@ class ParallelCreateCapacityTest {
         }
     }
 
-    /** @return a test driver URI for a copy of fit50.xml under its own name (a host of its own) */
-    private String nodeFile(String name) throws Exception {
-        Path file = dir.resolve(name);
-        try (InputStream in = ParallelCreateCapacityTest.class.getResourceAsStream("/testdriver/fit50.xml")) {
-            Files.copy(in, file);
-        }
-        return "test://" + file.toAbsolutePath();
-    }
-
-    private Host awaitEnabled(String hostId) {
-        return await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> compute.host(hostId).orElseThrow(),
-                h -> h.state() == HostState.ENABLED);
-    }
-
     private List<Vm> all(VmFilter filter) {
         List<Vm> out = new ArrayList<>();
         String cursor = null;
@@ -231,25 +178,5 @@ class ParallelCreateCapacityTest {
             cursor = page.nextCursor();
         } while (cursor != null);
         return out;
-    }
-
-    private static List<String> volumes(HypervisorConnection c) throws Exception {
-        Connect libvirt = (Connect) invoke(c, "libvirt");
-        return Arrays.asList(libvirt.storagePoolLookupByName("default-pool").listVolumes());
-    }
-
-    /** Calls a package-private method of a class in another package (deactivate, libvirt()). */
-    private static Object invoke(Object target, String method) throws Exception {
-        Class<?> type = target.getClass();
-        while (type != null) {
-            try {
-                Method m = type.getDeclaredMethod(method);
-                m.setAccessible(true);
-                return m.invoke(target);
-            } catch (NoSuchMethodException e) {
-                type = type.getSuperclass();
-            }
-        }
-        throw new NoSuchMethodException(method);
     }
 }

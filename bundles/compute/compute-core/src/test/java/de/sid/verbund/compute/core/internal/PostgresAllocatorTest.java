@@ -1,10 +1,7 @@
 package de.sid.verbund.compute.core.internal;
 
 import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
+import de.sid.verbund.testsupport.TestPostgres;
 
 /**
  * The allocator on a real PostgreSQL (the shared database of a cluster): {@code ./verbund test}
@@ -13,18 +10,7 @@ import java.sql.Statement;
 class PostgresAllocatorTest extends AllocatorTest {
     @Override
     protected JdbcDatabase open() {
-        String url = System.getProperty("verbund.test.postgres.url");
-        if (url == null || url.isBlank()) {
-            throw new IllegalStateException("PostgreSQL tests need -Dverbund.test.postgres.url (./verbund test starts a server and sets it)");
-        }
-        String user = System.getProperty("verbund.test.postgres.user", "verbund");
-        String password = System.getProperty("verbund.test.postgres.password", "verbund");
-        String schema = "c_" + Long.toHexString(System.nanoTime());
-        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return new JdbcDatabase(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema, user, password, 16, 10_000);
+        TestPostgres pg = TestPostgres.fromSystemProperties();
+        return new JdbcDatabase(pg.newSchema("c_"), pg.user(), pg.password(), 16, 10_000);
     }
 }

@@ -9,6 +9,7 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The real libvirt provider as the service sees it in tests, with what the tests need on top.
+ * One per test: it keeps what it handed out.
  *
  * <ul>
  * <li>It keeps every connection it hands the service, by URI: a connection to a test driver
@@ -27,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the provider throws for an unreachable host.</li>
  * <li>It can hand out a connection whose first {@code capacity()} fails as if the network dropped
  * right after the connect: a fault the in-process test driver cannot produce, so it is injected.</li>
+ * <li>It can run a {@link Hook} before every call the service makes on one of its connections, to
+ * change things on a host at a chosen moment or to make a call fail.</li>
  * </ul>
  */
 final class TestDriverProvider implements ComputeProvider {
@@ -39,6 +43,19 @@ final class TestDriverProvider implements ComputeProvider {
     private volatile boolean refusing;
     private volatile long refuseUntilNanos;
     private final AtomicBoolean failNextCapacity = new AtomicBoolean();
+    private volatile Hook hook;
+
+    /** Runs before a call of the service on one of its connections; may throw to make the call fail. */
+    @FunctionalInterface
+    interface Hook {
+        /**
+         * @param uri the URI the connection was made to
+         * @param real the real connection the call goes to next
+         * @param method the name of the {@link HypervisorConnection} method called
+         * @param args its arguments ({@code null} for none)
+         */
+        void before(String uri, HypervisorConnection real, String method, Object[] args);
+    }
 
     TestDriverProvider(LibvirtProvider libvirt) {
         this.libvirt = libvirt;
@@ -54,6 +71,11 @@ final class TestDriverProvider implements ComputeProvider {
         return libvirt.supports(uri);
     }
 
+    /** @return this provider if it supports {@code uri}: the service's provider look-up */
+    Optional<ComputeProvider> lookup(String uri) {
+        return supports(uri) ? Optional.of(this) : Optional.empty();
+    }
+
     @Override
     public HypervisorConnection connect(String uri) {
         if (refusing && System.nanoTime() - refuseUntilNanos < 0) {
@@ -64,7 +86,12 @@ final class TestDriverProvider implements ComputeProvider {
         }
         HypervisorConnection real = libvirt.connect(uri);
         opened.computeIfAbsent(uri, u -> new CopyOnWriteArrayList<>()).add(real);
-        return failNextCapacity.getAndSet(false) ? failingFirstCapacity(uri, real) : real;
+        return wrap(uri, real, failNextCapacity.getAndSet(false));
+    }
+
+    /** From now on, {@code hook} runs before every call on the connections handed out (null: nothing runs). */
+    void hook(Hook hook) {
+        this.hook = hook;
     }
 
     /** From now on, every {@link #connect} fails as for an unreachable host, for {@code outage}. */
@@ -83,13 +110,18 @@ final class TestDriverProvider implements ComputeProvider {
         failNextCapacity.set(true);
     }
 
-    private static HypervisorConnection failingFirstCapacity(String uri, HypervisorConnection real) {
-        AtomicBoolean failed = new AtomicBoolean();
+    /** The connection the service gets: the real one, behind the injected capacity fault and the hook. */
+    private HypervisorConnection wrap(String uri, HypervisorConnection real, boolean failFirstCapacity) {
+        AtomicBoolean failed = new AtomicBoolean(!failFirstCapacity);
         return (HypervisorConnection) Proxy.newProxyInstance(TestDriverProvider.class.getClassLoader(),
                 new Class<?>[] {HypervisorConnection.class}, (p, m, args) -> {
                     if (m.getName().equals("capacity") && failed.compareAndSet(false, true)) {
                         throw new ComputeException(ComputeException.Kind.CONNECTION, "host " + uri
                                 + ": read capacity: Cannot recv data: Connection reset by peer", null);
+                    }
+                    Hook h = hook;
+                    if (h != null) {
+                        h.before(uri, real, m.getName(), args);
                     }
                     try {
                         return m.invoke(real, args);

@@ -7,6 +7,7 @@ import de.sid.verbund.compute.spi.DomainInfo;
 import de.sid.verbund.compute.spi.DomainSpec;
 import de.sid.verbund.compute.spi.DomainState;
 import de.sid.verbund.compute.spi.HostCapacity;
+import de.sid.verbund.compute.spi.HostStats;
 import de.sid.verbund.compute.spi.HypervisorConnection;
 import de.sid.verbund.compute.spi.Snapshot;
 import de.sid.verbund.compute.spi.StoragePoolInfo;
@@ -97,6 +98,35 @@ final class LibvirtConnection implements HypervisorConnection {
             }
             return new HostCapacity((int) cores, node.memory / 1024,
                     connect.getType() + " " + version(connect.getVersion()));
+        });
+    }
+
+    /** Domains that vanish while being read are left out; free memory is null when the host cannot tell. */
+    @Override
+    public HostStats stats() {
+        return call("read load", () -> {
+            NodeInfo node = connect.nodeInfo();
+            Long free;
+            try {
+                free = connect.getFreeMemory();
+            } catch (LibvirtException e) {
+                LOG.debug("host {}: no free memory reported: {}", uri, LibvirtErrors.text(e));
+                free = null;
+            }
+            Map<String, Long> cpuTimes = new LinkedHashMap<>();
+            for (int id : connect.listDomains()) {
+                try {
+                    Domain d = connect.domainLookupByID(id);
+                    cpuTimes.put(d.getUUIDString().toLowerCase(Locale.ROOT), d.getInfo().cpuTime);
+                } catch (LibvirtException e) {
+                    if (LibvirtErrors.code(e) != LibvirtErrors.NO_DOMAIN) {
+                        throw e;
+                    }
+                }
+            }
+            int inactive = connect.numOfDefinedDomains();
+            return new HostStats(java.time.Instant.now(), node.cpus, node.memory * 1024, free, cpuTimes.size(), inactive,
+                    cpuTimes);
         });
     }
 

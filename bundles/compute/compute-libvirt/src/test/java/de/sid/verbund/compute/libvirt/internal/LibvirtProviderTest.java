@@ -12,6 +12,7 @@ import de.sid.verbund.compute.spi.DomainInfo;
 import de.sid.verbund.compute.spi.DomainSpec;
 import de.sid.verbund.compute.spi.DomainState;
 import de.sid.verbund.compute.spi.HostCapacity;
+import de.sid.verbund.compute.spi.HostStats;
 import de.sid.verbund.compute.spi.Snapshot;
 import de.sid.verbund.testsupport.Configs;
 import java.nio.file.Files;
@@ -109,6 +110,33 @@ class LibvirtProviderTest {
         assertThat(capacity.ramMib()).isEqualTo(65536);
         assertThat(capacity.hypervisor()).startsWith("TEST ");
         assertThat(host.isAlive()).isTrue();
+    }
+
+    @Test
+    void statsCountDomainsAndReadEachRunningGuestsCpuTime() throws Exception {
+        HostStats before = host.stats();
+        String running = newUuid();
+        String stopped = newUuid();
+        host.define(spec("stats-run", running));
+        host.define(spec("stats-off", stopped));
+        host.start(running);
+
+        HostStats stats = host.stats();
+
+        assertThat(stats.cpus()).isEqualTo(32); // logical: 16 cores x 2 threads
+        assertThat(stats.memoryBytes()).isEqualTo(65536L * 1024 * 1024);
+        // host16.xml describes no NUMA cells: libvirt cannot tell free memory (test:///default can)
+        assertThat(stats.freeMemoryBytes()).isNull();
+        assertThat(provider.connect("test:///default").stats().freeMemoryBytes()).isPositive();
+        assertThat(stats.runningDomains()).isEqualTo(before.runningDomains() + 1);
+        assertThat(stats.inactiveDomains()).isEqualTo(before.inactiveDomains() + 1);
+        assertThat(stats.domainCpuTimeNanos()).containsKey(running).doesNotContainKey(stopped)
+                .hasSize(stats.runningDomains());
+        assertThat(stats.domainCpuTimeNanos().get(running)).isPositive();
+        assertThat(stats.readAt()).isAfterOrEqualTo(before.readAt());
+        host.destroy(running);
+        host.undefine(running, true);
+        host.undefine(stopped, true);
     }
 
     @Test

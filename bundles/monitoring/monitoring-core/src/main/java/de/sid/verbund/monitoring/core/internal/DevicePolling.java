@@ -204,7 +204,7 @@ final class DevicePolling implements MultiCollector {
             stage = snmp.poll(target, new PollRequest(scalars, base.walks()))
                     .thenApply(result -> record(s, device, chosen, result));
         } catch (RuntimeException e) {
-            // no target (v3, unresolvable name, credential gone) or an unknown profile set by hand
+            // no target (unresolvable name, credential gone or undecryptable) or an unknown profile set by hand
             stage = CompletableFuture.completedFuture(failed(s, device, e.getMessage()));
         }
         stage.whenComplete((summary, error) -> {
@@ -277,21 +277,8 @@ final class DevicePolling implements MultiCollector {
 
     /** Tells the observers of a finished poll: its samples plus {@code verbund_device_up}. */
     private PollSummary notify(Device device, PollSummary summary, List<MetricSample> samples) {
-        if (observers.isEmpty()) {
-            return summary;
-        }
-        List<MetricSample> all = new ArrayList<>(samples.size() + 1);
-        all.addAll(samples);
-        all.add(new MetricSample("verbund_device_up", MetricSample.Kind.GAUGE, "1 when the device answered its last poll, "
-                + "0 when not", Map.of("device", device.name(), "site", device.site()), summary.up() ? 1 : 0));
-        List<MetricSample> view = java.util.Collections.unmodifiableList(all);
-        for (PollObserver o : observers) {
-            try {
-                o.polled(device, summary, view);
-            } catch (RuntimeException e) {
-                LOG.warn("Poll observer {} failed on device {}", o.getClass().getName(), device.name(), e);
-            }
-        }
+        PollObserver.tellAll(observers, device, summary, samples, (o, e) -> LOG.warn("Poll observer {} failed on device {}",
+                o.getClass().getName(), device.name(), e));
         return summary;
     }
 

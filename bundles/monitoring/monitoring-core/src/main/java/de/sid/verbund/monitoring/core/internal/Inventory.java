@@ -29,9 +29,26 @@ final class Inventory implements DeviceInventory {
     private static final Logger LOG = LoggerFactory.getLogger(Inventory.class);
     private final InventoryStore store;
 
-    /** @param db a database on which the {@code monitoring} migrations have run */
+    /**
+     * Claims the database for the cipher's key (or checks it owns it) and encrypts the secrets of
+     * credentials stored in plain text before (migration V2), before anything else is done.
+     *
+     * @param db a database on which the {@code monitoring} migrations have run
+     * @param cipher the key of the stored secrets
+     * @throws IllegalStateException if the stored secrets belong to another key
+     */
+    Inventory(Database db, SecretCipher cipher) {
+        this.store = new InventoryStore(db, cipher);
+        int encrypted = store.prepareSecrets();
+        if (encrypted > 0) {
+            LOG.info("Encrypted the secrets of {} credential(s) stored in plain text before (key {})", encrypted,
+                    cipher.keyId());
+        }
+    }
+
+    /** An inventory whose secrets are encrypted with a key that lives only as long as it does (tests). */
     Inventory(Database db) {
-        this.store = new InventoryStore(db);
+        this(db, SecretCipher.ephemeral());
     }
 
     @Override
@@ -145,19 +162,19 @@ final class Inventory implements DeviceInventory {
     public SnmpTarget target(Device device) {
         InventoryStore.Secret s = store.secret(device.credentialId()).orElseThrow(() -> ProblemException.conflict(
                 "device " + device.name() + ": its credential " + device.credentialId() + " is gone"));
-        if (s.version() == CredentialVersion.V3) {
-            throw ProblemException.conflict("device " + device.name() + ": SNMPv3 polling is not implemented yet "
-                    + "(the credential is stored)");
-        }
         InetAddress ip;
         try {
             ip = InetAddress.getByName(device.address());
         } catch (UnknownHostException e) {
             throw ProblemException.conflict("device " + device.name() + ": address " + device.address() + " does not resolve");
         }
-        return new SnmpTarget(device.name(), new InetSocketAddress(ip, device.port()),
-                s.version() == CredentialVersion.V1 ? SnmpVersion.V1 : SnmpVersion.V2C,
-                new SnmpCredentials.Community(s.community()), SnmpTarget.DEFAULT_TIMEOUT, SnmpTarget.DEFAULT_RETRIES,
-                SnmpTarget.DEFAULT_MAX_REPETITIONS, SnmpTarget.DEFAULT_MAX_REQUESTS_PER_WALK);
+        SnmpVersion version = switch (s.version()) {
+            case V1 -> SnmpVersion.V1;
+            case V2C -> SnmpVersion.V2C;
+            case V3 -> SnmpVersion.V3;
+        };
+        return new SnmpTarget(device.name(), new InetSocketAddress(ip, device.port()), version, credentials(s),
+                SnmpTarget.DEFAULT_TIMEOUT, SnmpTarget.DEFAULT_RETRIES, SnmpTarget.DEFAULT_MAX_REPETITIONS,
+                SnmpTarget.DEFAULT_MAX_REQUESTS_PER_WALK);
     }
 }

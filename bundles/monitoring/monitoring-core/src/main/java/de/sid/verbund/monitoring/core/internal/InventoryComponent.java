@@ -10,6 +10,7 @@ import de.sid.verbund.monitoring.inventory.DeviceInventory;
 import de.sid.verbund.monitoring.inventory.NewCredential;
 import de.sid.verbund.monitoring.inventory.NewDevice;
 import de.sid.verbund.persistence.Database;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -17,17 +18,28 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs the {@link DeviceInventory} in OSGi. Start-up does not wait for the database: the
- * {@code monitoring} schema migration runs on a background thread, retried after 1 s doubling to
- * 30 s; until it has run every call answers 503.
+ * {@code monitoring} schema migration, reading (or making) the credential key file and
+ * encrypting secrets still stored in plain text run on a background thread, retried after 1 s
+ * doubling to 30 s; until they have run every call answers 503 with the reason (a database that
+ * is not reachable, a key file that does not match the stored secrets).
+ *
+ * <p>The key file lives in Karaf's {@code etc} by default, not in {@code data}: {@code data} is
+ * the node's cache ({@code karaf clean} and a fresh install empty it), and losing the key loses
+ * every stored secret; {@code etc} is what operators keep and back up, and where Karaf itself
+ * keeps the keys it makes ({@code host.key}).
  */
-@Component(service = DeviceInventory.class)
+@Component(service = DeviceInventory.class, configurationPid = InventoryConfig.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = InventoryConfig.class)
 public class InventoryComponent implements DeviceInventory {
     private static final Logger LOG = LoggerFactory.getLogger(InventoryComponent.class);
     private final ScheduledExecutorService starter;
@@ -36,22 +48,34 @@ public class InventoryComponent implements DeviceInventory {
     private volatile boolean stopped;
 
     @Activate
-    public InventoryComponent(@Reference Database db) {
+    public InventoryComponent(@Reference Database db, InventoryConfig config) {
+        Path keyFile = keyFile(config.credential_key_file());
         starter = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "verbund-monitoring-inventory-start");
             t.setDaemon(true);
             return t;
         });
-        starter.execute(() -> start(db, 1));
+        starter.execute(() -> start(db, keyFile, 1));
     }
 
-    private void start(Database db, long retrySeconds) {
+    /** @return the configured key file, or {@code verbund-credentials.key} in Karaf's etc directory */
+    static Path keyFile(String configured) {
+        Path base = Path.of(System.getProperty("karaf.base", "."));
+        if (configured == null || configured.isBlank()) {
+            String etc = System.getProperty("karaf.etc");
+            return (etc == null || etc.isBlank() ? base.resolve("etc") : Path.of(etc)).resolve("verbund-credentials.key");
+        }
+        Path p = Path.of(configured.strip());
+        return p.isAbsolute() ? p : base.resolve(p);
+    }
+
+    private void start(Database db, Path keyFile, long retrySeconds) {
         if (stopped) {
             return;
         }
         try {
             db.migrate("monitoring", InventoryComponent.class.getClassLoader());
-            inventory = new Inventory(db);
+            inventory = new Inventory(db, SecretCipher.loadOrCreate(keyFile));
             if (!"starting".equals(notReady)) {
                 LOG.info("Device inventory ready after the database came back");
             }
@@ -62,7 +86,7 @@ public class InventoryComponent implements DeviceInventory {
                 LOG.error("Device inventory not ready, retrying in {} s: {}", retrySeconds, reason);
             }
             notReady = reason;
-            starter.schedule(() -> start(db, Math.min(retrySeconds * 2, 30)), retrySeconds, TimeUnit.SECONDS);
+            starter.schedule(() -> start(db, keyFile, Math.min(retrySeconds * 2, 30)), retrySeconds, TimeUnit.SECONDS);
         }
     }
 
@@ -76,7 +100,8 @@ public class InventoryComponent implements DeviceInventory {
         Inventory i = inventory;
         if (i == null) {
             throw new ProblemException(ProblemType.UNAVAILABLE, "the device inventory is not ready yet (its database is "
-                    + "not reachable); retrying in the background");
+                    + "not reachable, or the credential key file does not match the stored secrets: the log says which); "
+                    + "retrying in the background");
         }
         return i;
     }

@@ -216,7 +216,7 @@ class InventoryTest {
     }
 
     @Test
-    void v3CredentialsAreCheckedAndStoredButNotPolledYet() {
+    void v3CredentialsAreCheckedStoredAndMadeIntoV3Targets() {
         ProblemException e = catchThrowableOfType(() -> inventory.createCredential(new NewCredential("x", "v3", "c", null,
                 "MD5", null, "AES256", "p")), ProblemException.class);
         assertThat(String.join("\n", e.errors())).contains("community belongs to v1/v2c", "user is required",
@@ -234,9 +234,19 @@ class InventoryTest {
         Credential noAuth = inventory.createCredential(new NewCredential("noauth", "v3", null, "u", null, null, null, null));
         assertThat(noAuth.authProtocol()).isEqualTo(Credential.AuthProtocol.NONE);
         Device d = inventory.createDevice(device("sw-3", "10.0.0.3", 161, noAuth.id()));
-        ProblemException notYet = catchThrowableOfType(() -> inventory.target(d), ProblemException.class);
-        assertThat(notYet.type()).isEqualTo(ProblemType.CONFLICT);
-        assertThat(notYet.getMessage()).contains("SNMPv3 polling is not implemented");
+        SnmpTarget noAuthTarget = inventory.target(d);
+        assertThat(noAuthTarget.version()).isEqualTo(SnmpVersion.V3);
+        assertThat(noAuthTarget.credentials()).isEqualTo(new SnmpCredentials.Usm("u", Credential.AuthProtocol.NONE, null,
+                Credential.PrivProtocol.NONE, null));
+
+        Credential authPriv = inventory.createCredential(new NewCredential("sha512", "v3", null, "monitor", "SHA-512",
+                AUTH_PASS, "AES-256", PRIV_PASS));
+        Device d2 = inventory.createDevice(device("sw-4", "10.0.0.4", 161, authPriv.id()));
+        SnmpTarget target = inventory.target(d2);
+        assertThat(target.version()).isEqualTo(SnmpVersion.V3);
+        assertThat(target.credentials()).isEqualTo(new SnmpCredentials.Usm("monitor", Credential.AuthProtocol.SHA512,
+                AUTH_PASS, Credential.PrivProtocol.AES256, PRIV_PASS));
+        assertThat(target.toString()).doesNotContain(AUTH_PASS, PRIV_PASS);
     }
 
     @Test

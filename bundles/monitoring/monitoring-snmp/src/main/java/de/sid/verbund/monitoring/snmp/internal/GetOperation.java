@@ -112,7 +112,7 @@ final class GetOperation {
     private void handle(List<Oid> chunk, Snmp4jClient.Answer answer) {
         PDU response = answer.response();
         if (response == null) {
-            failure = Snmp4jClient.failure(target, describe(chunk), answer);
+            failure = client.failure(target, describe(chunk), answer);
             return;
         }
         varbinds += response.size();

@@ -65,8 +65,9 @@ final class PollOperation {
             if (error != null) {
                 SnmpException e = unwrap(error);
                 problem = Optional.of(e.getMessage());
-                // an error status means it answered: the walks may still work
-                reachable = e.kind() != SnmpException.Kind.TIMEOUT && e.kind() != SnmpException.Kind.TRANSPORT;
+                // an error status means it answered: the walks may still work; a refused SNMPv3
+                // user or no answer means none of them will
+                reachable = e.kind() == SnmpException.Kind.ERROR_STATUS || e.kind() == SnmpException.Kind.BAD_RESPONSE;
             } else {
                 sysUpTime = values.get(PollRequest.SYS_UP_TIME);
                 Map<Oid, SnmpValue> s = new LinkedHashMap<>();

@@ -8,6 +8,8 @@ import de.sid.verbund.monitoring.SnmpException;
 import de.sid.verbund.monitoring.SnmpTarget;
 import de.sid.verbund.monitoring.SnmpVersion;
 import de.sid.verbund.monitoring.WalkResult;
+import de.sid.verbund.monitoring.inventory.Credential.AuthProtocol;
+import de.sid.verbund.monitoring.inventory.Credential.PrivProtocol;
 import de.sid.verbund.monitoring.smi.Oid;
 import de.sid.verbund.monitoring.smi.SnmpValue;
 import java.io.IOException;
@@ -26,17 +28,30 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import org.snmp4j.CommandResponderEvent;
 import org.snmp4j.CommunityTarget;
+import org.snmp4j.DirectUserTarget;
 import org.snmp4j.MessageDispatcherImpl;
 import org.snmp4j.PDU;
+import org.snmp4j.ScopedPDU;
 import org.snmp4j.Snmp;
+import org.snmp4j.Target;
 import org.snmp4j.event.ResponseEvent;
 import org.snmp4j.event.ResponseListener;
+import org.snmp4j.mp.CounterSupport;
 import org.snmp4j.mp.MPv1;
 import org.snmp4j.mp.MPv2c;
+import org.snmp4j.mp.MPv3;
+import org.snmp4j.mp.PduHandle;
 import org.snmp4j.mp.SnmpConstants;
+import org.snmp4j.security.SecurityLevel;
+import org.snmp4j.security.SecurityModel;
+import org.snmp4j.security.SecurityModels;
+import org.snmp4j.security.SecurityProtocols;
 import org.snmp4j.smi.Address;
+import org.snmp4j.smi.OID;
 import org.snmp4j.smi.OctetString;
 import org.snmp4j.smi.UdpAddress;
 import org.snmp4j.transport.DefaultUdpTransportMapping;
@@ -45,7 +60,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link SnmpClient} on SNMP4J: one {@link Snmp} session over one UDP socket for every
- * device, with only the v1 and v2c message processing models (no JVM-wide USM is touched).
+ * device, SNMPv1, SNMPv2c and SNMPv3 with a User-based Security Model of its own (SNMP4J's
+ * JVM-wide {@code SecurityModels} and {@code SecurityProtocols} are never touched).
+ *
+ * <p>SNMPv3 (RFC 3412, RFC 3414): the agent's engine ID is discovered with the first request and
+ * kept per address; the engine boots and time are kept per address and engine ID
+ * ({@link PeerUsm}), so agents that share an engine ID are all polled; keys travel with each
+ * request ({@link UsmTargets}), so agents may have users of the same name with other
+ * passphrases. After an agent's reboot the first request gets a usmStatsNotInTimeWindows report
+ * and is sent once more with the new boots and time (RFC 3414 3.2.7). A request without an
+ * answer makes the next one to that address discover the engine ID again: a replaced device with
+ * another engine ID answers the old one with a report SNMP4J has to drop (RFC 3412 7.2.11), so
+ * its first poll fails and the next one works. Other reports (unknown user, wrong digest,
+ * decryption error, unsupported security level) fail the request with
+ * {@link SnmpException.Kind#SECURITY} and a message saying which, never with a passphrase.
  *
  * <p>Threads: SNMP4J's receive thread decodes answers and runs the small state machines of
  * {@link GetOperation}, {@link WalkOperation} and {@link PollOperation}, which send the next
@@ -63,6 +91,9 @@ public final class Snmp4jClient implements SnmpClient, AutoCloseable {
 
     private final Snmp snmp;
     private final DefaultUdpTransportMapping transport;
+    private final PeerUsm usm;
+    private final UsmTargets usmTargets;
+    private final Map<OID, LongAdder> reports = new ConcurrentHashMap<>();
     private final ExecutorService completions;
     private final Map<InetSocketAddress, Integer> learnedMaxRepetitions = new ConcurrentHashMap<>();
     private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
@@ -76,12 +107,46 @@ public final class Snmp4jClient implements SnmpClient, AutoCloseable {
      * @throws IOException if the socket cannot be opened
      */
     public Snmp4jClient(InetAddress localAddress, int completionThreads) throws IOException {
-        MessageDispatcherImpl dispatcher = new MessageDispatcherImpl();
+        this(localAddress, completionThreads, true);
+    }
+
+    /**
+     * @param engineTimePerAgent true: SNMPv3 engine boots and time are kept per agent address and
+     *        engine ID; false: per engine ID only, as SNMP4J does (for the test that shows why not)
+     */
+    Snmp4jClient(InetAddress localAddress, int completionThreads, boolean engineTimePerAgent) throws IOException {
+        MessageDispatcherImpl dispatcher = new PeerUsm.Dispatcher();
         dispatcher.addMessageProcessingModel(new MPv1());
         dispatcher.addMessageProcessingModel(new MPv2c());
+        SecurityProtocols protocols = UsmTargets.securityProtocols();
+        CounterSupport counters = new CounterSupport();
+        OctetString localEngineId = new OctetString(MPv3.createLocalEngineID());
+        usm = PeerUsm.create(protocols, localEngineId, counters, engineTimePerAgent);
+        MPv3 mpv3 = new MPv3(localEngineId.getValue(), null, protocols, SecurityModels.getCollection(new SecurityModel[] {usm}),
+                counters);
+        dispatcher.addMessageProcessingModel(mpv3);
+        usmTargets = new UsmTargets(protocols, mpv3);
         transport = new DefaultUdpTransportMapping(new UdpAddress(localAddress, 0), false);
         transport.setReceiveBufferSize(RECEIVE_BUFFER_BYTES);
         snmp = new Snmp(dispatcher, transport);
+        Snmp.ReportHandler reportHandler = snmp.getReportHandler();
+        snmp.setReportHandler(new Snmp.ReportHandler() {
+            @Override
+            public <A extends Address> void processReport(PduHandle handle, CommandResponderEvent<A> event) {
+                OID counter = UsmReports.counter(event.getPDU());
+                if (UsmReports.isKnown(counter)) {
+                    reports.computeIfAbsent(counter, c -> new LongAdder()).increment();
+                }
+                if (event.getSecurityLevel() == SecurityLevel.NOAUTH_NOPRIV && UsmReports.UNAUTHENTICATED.contains(counter)) {
+                    // An agent cannot authenticate a report about a digest it could not check or a
+                    // level it does not accept (RFC 3412 7.1.3.b), and SNMP4J drops such reports
+                    // unless a JVM-wide setting says otherwise: the request would only time out.
+                    // Taken as net-snmp's own tools take them; they end the request, nothing else.
+                    event.setSecurityLevel(SecurityLevel.AUTH_NOPRIV);
+                }
+                reportHandler.processReport(handle, event);
+            }
+        });
         snmp.listen();
         AtomicInteger n = new AtomicInteger();
         completions = Executors.newFixedThreadPool(completionThreads, r -> {
@@ -130,6 +195,21 @@ public final class Snmp4jClient implements SnmpClient, AutoCloseable {
         return out;
     }
 
+    /**
+     * @param counter a report's counter, e.g. {@link SnmpConstants#usmStatsNotInTimeWindows}
+     * @return how many Report PDUs with it this client accepted (those SNMP4J answers itself by
+     *         sending again included; those it drops as not matching a request not)
+     */
+    long reports(OID counter) {
+        var n = reports.get(counter);
+        return n == null ? 0 : n.sum();
+    }
+
+    /** @return how many agent addresses have SNMPv3 engine time state of their own */
+    int usmAgents() {
+        return usm.agents();
+    }
+
     /** Closes the socket; requests in flight fail with {@link SnmpException.Kind#TRANSPORT}. */
     @Override
     public void close() {
@@ -167,17 +247,26 @@ public final class Snmp4jClient implements SnmpClient, AutoCloseable {
      * timer thread (or at once on this thread if sending failed). The handler must not block.
      */
     void send(SnmpTarget target, PDU pdu, Consumer<Answer> handler) {
-        InFlight request = new InFlight(handler);
+        InFlight request = new InFlight(target, scoped(target, pdu), handler);
         inFlight.add(request);
         if (closed) {
             request.complete(new Answer(null, new InterruptedException("the SNMP client is closed")));
             return;
         }
-        try {
-            snmp.send(pdu, snmp4jTarget(target), null, request);
-        } catch (IOException | RuntimeException e) {
-            request.complete(new Answer(null, e));
+        request.send();
+    }
+
+    /** @return the PDU as its version needs it: SNMPv3 carries a scoped PDU (RFC 3412 section 6) */
+    private static PDU scoped(SnmpTarget target, PDU pdu) {
+        if (target.version() != SnmpVersion.V3 || pdu instanceof ScopedPDU) {
+            return pdu;
         }
+        ScopedPDU s = new ScopedPDU();
+        s.setType(pdu.getType());
+        s.setVariableBindings(pdu.getVariableBindings());
+        s.setNonRepeaters(pdu.getNonRepeaters());
+        s.setMaxRepetitions(pdu.getMaxRepetitions());
+        return s;
     }
 
     /**
@@ -187,18 +276,43 @@ public final class Snmp4jClient implements SnmpClient, AutoCloseable {
      * asynchronous requests in flight are never told, contrary to its documentation.
      */
     private final class InFlight implements ResponseListener {
+        private final SnmpTarget target;
+        private final PDU pdu;
         private final Consumer<Answer> handler;
         private final AtomicBoolean answered = new AtomicBoolean();
 
-        InFlight(Consumer<Answer> handler) {
+        InFlight(SnmpTarget target, PDU pdu, Consumer<Answer> handler) {
+            this.target = target;
+            this.pdu = pdu;
             this.handler = handler;
+        }
+
+        void send() {
+            try {
+                snmp.send(pdu, snmp4jTarget(target), null, this);
+            } catch (IOException | RuntimeException e) {
+                complete(new Answer(null, e));
+            }
         }
 
         @Override
         public <A extends Address> void onResponse(ResponseEvent<A> event) {
             // SNMP4J keeps an asynchronous request until it is cancelled, answered or not
             ((Snmp) event.getSource()).cancel(event.getRequest(), this);
-            complete(new Answer(event.getResponse(), event.getError()));
+            PDU response = event.getResponse();
+            if (target.credentials() instanceof SnmpCredentials.Usm user) {
+                if (response != null && response.getType() == PDU.REPORT) {
+                    complete(new Answer(null, new SnmpException(SnmpException.Kind.SECURITY, 0,
+                            UsmReports.explain(response, user), null)));
+                    return;
+                }
+                if (response == null && event.getError() == null) {
+                    // a replaced agent with another engine ID answers the old one with a report
+                    // SNMP4J must drop (RFC 3412 7.2.11): the next request discovers it again
+                    usmTargets.rediscover(udpAddress(target));
+                }
+            }
+            complete(new Answer(response, event.getError()));
         }
 
         void complete(Answer answer) {
@@ -233,12 +347,23 @@ public final class Snmp4jClient implements SnmpClient, AutoCloseable {
         }
     }
 
-    static SnmpException failure(SnmpTarget target, String what, Answer answer) {
+    SnmpException failure(SnmpTarget target, String what, Answer answer) {
         if (answer.timedOut()) {
+            String hint = "";
+            if (target.credentials() instanceof SnmpCredentials.Usm user && user.privProtocol() != PrivProtocol.NONE
+                    && usmTargets.engineIdKnown(udpAddress(target))) {
+                hint = " (this agent answered SNMPv3 engine discovery: if it is still up, a wrong privacy passphrase "
+                        + "or protocol for USM user '" + user.user() + "' looks like this, as agents such as net-snmp "
+                        + "drop what they cannot decrypt)";
+            }
             return new SnmpException(SnmpException.Kind.TIMEOUT, 0, target.describe() + ": no answer to " + what + " after "
-                    + (1 + target.retries()) + " attempts of " + target.timeout().toMillis() + " ms", null);
+                    + (1 + target.retries()) + " attempts of " + target.timeout().toMillis() + " ms" + hint, null);
         }
         Throwable cause = answer.failure();
+        if (cause instanceof SnmpException refused) {
+            return new SnmpException(refused.kind(), refused.errorStatus(), target.describe() + ": " + what + " refused: "
+                    + refused.getMessage(), null);
+        }
         String reason = cause instanceof InterruptedException ? "the SNMP client was closed" : cause.toString();
         return new SnmpException(SnmpException.Kind.TRANSPORT, 0, target.describe() + ": " + what + " failed: " + reason, cause);
     }
@@ -254,17 +379,28 @@ public final class Snmp4jClient implements SnmpClient, AutoCloseable {
         return name + " (" + status + ")";
     }
 
-    private static CommunityTarget<UdpAddress> snmp4jTarget(SnmpTarget target) {
-        if (!(target.credentials() instanceof SnmpCredentials.Community community)) {
-            throw new IllegalArgumentException(target.describe() + ": unsupported credentials " + target.credentials());
+    private Target<UdpAddress> snmp4jTarget(SnmpTarget target) {
+        Target<UdpAddress> t;
+        if (target.credentials() instanceof SnmpCredentials.Usm user) {
+            DirectUserTarget<UdpAddress> u = usmTargets.target(udpAddress(target), user);
+            u.setVersion(SnmpConstants.version3);
+            u.setSecurityLevel(user.authProtocol() == AuthProtocol.NONE ? SecurityLevel.NOAUTH_NOPRIV
+                    : user.privProtocol() == PrivProtocol.NONE ? SecurityLevel.AUTH_NOPRIV : SecurityLevel.AUTH_PRIV);
+            t = u;
+        } else {
+            SnmpCredentials.Community community = (SnmpCredentials.Community) target.credentials();
+            CommunityTarget<UdpAddress> c = new CommunityTarget<>(udpAddress(target),
+                    new OctetString(community.community().getBytes(StandardCharsets.UTF_8)));
+            c.setVersion(target.version() == SnmpVersion.V1 ? SnmpConstants.version1 : SnmpConstants.version2c);
+            t = c;
         }
-        CommunityTarget<UdpAddress> t = new CommunityTarget<>(
-                new UdpAddress(target.address().getAddress(), target.address().getPort()),
-                new OctetString(community.community().getBytes(StandardCharsets.UTF_8)));
-        t.setVersion(target.version() == SnmpVersion.V1 ? SnmpConstants.version1 : SnmpConstants.version2c);
         t.setTimeout(target.timeout().toMillis());
         t.setRetries(target.retries());
         return t;
+    }
+
+    private static UdpAddress udpAddress(SnmpTarget target) {
+        return new UdpAddress(target.address().getAddress(), target.address().getPort());
     }
 
     private <T> CompletionStage<T> handOff(CompletableFuture<T> internal) {

@@ -131,7 +131,7 @@ final class WalkOperation {
                 nextOnce = true;
                 return;
             }
-            var e = Snmp4jClient.failure(target, request, answer);
+            var e = client.failure(target, request, answer);
             finish(answer.timedOut() ? WalkEnd.TIMEOUT : WalkEnd.TRANSPORT, e.getMessage());
             return;
         }

@@ -14,6 +14,7 @@ import de.sid.verbund.monitoring.smi.Oid;
 import de.sid.verbund.monitoring.smi.OctetStrings;
 import de.sid.verbund.monitoring.smi.SnmpValue;
 import de.sid.verbund.monitoring.smi.VarBind;
+import de.sid.verbund.testsupport.NetSnmpAgent;
 import de.sid.verbund.testsupport.Ports;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -48,7 +49,7 @@ class NetSnmpAgentTest {
     @BeforeAll
     static void start() throws IOException {
         client = new Snmp4jClient(InetAddress.getLoopbackAddress(), 2);
-        agent = NetSnmpAgent.start(client);
+        agent = NetSnmpAgent.start();
     }
 
     @AfterAll
@@ -69,7 +70,7 @@ class NetSnmpAgentTest {
     void v2cGetReadsValuesAndAbsentOnesStayAbsent() throws Exception {
         Oid sysDescrInstance1 = Oid.parse("1.3.6.1.2.1.1.1.1");
         Oid noSuchObject = Oid.parse("1.3.6.1.2.1.1.99.0");
-        Map<Oid, SnmpValue> got = await(client.get(agent.target("public"), List.of(SYS_DESCR, sysDescrInstance1, noSuchObject, SYS_UP_TIME)));
+        Map<Oid, SnmpValue> got = await(client.get(agent.v2c("public"), List.of(SYS_DESCR, sysDescrInstance1, noSuchObject, SYS_UP_TIME)));
 
         assertThat(got.keySet()).containsExactly(SYS_DESCR, sysDescrInstance1, noSuchObject, SYS_UP_TIME);
         assertThat(got.get(SYS_DESCR)).isEqualTo(SnmpValue.OctetString.ofUtf8(NetSnmpAgent.SYS_DESCR));
@@ -94,7 +95,7 @@ class NetSnmpAgentTest {
     @Test
     void v2cBulkWalkMatchesNetSnmpsOwnBulkWalk() throws Exception {
         for (Oid root : List.of(SYSTEM, IF_TABLE)) {
-            WalkResult walk = await(client.walk(agent.target("public"), root));
+            WalkResult walk = await(client.walk(agent.v2c("public"), root));
             assertThat(walk.end()).as(walk.detail()).isEqualTo(WalkEnd.END_OF_SUBTREE);
             assertThat(walk.status()).isEqualTo(WalkResult.Status.COMPLETE);
             assertThat(walk.rows()).extracting(VarBind::oid).isSortedAccordingTo(Oid::compareTo)
@@ -118,7 +119,7 @@ class NetSnmpAgentTest {
 
     @Test
     void endOfMibViewEndsAV2cWalkNormally() throws Exception {
-        WalkResult walk = await(client.walk(agent.target("restricted"), SYSTEM));
+        WalkResult walk = await(client.walk(agent.v2c("restricted"), SYSTEM));
         assertThat(walk.end()).isEqualTo(WalkEnd.END_OF_MIB_VIEW);
         assertThat(walk.status()).isEqualTo(WalkResult.Status.COMPLETE);
         assertThat(walk.rows()).extracting(v -> v.oid().toString())
@@ -138,7 +139,7 @@ class NetSnmpAgentTest {
     @Test
     void pollReadsSysUpTimeScalarsAndEveryTable() throws Exception {
         PollRequest request = new PollRequest(List.of(SYS_DESCR, SYS_NAME), List.of(IF_DESCR, IF_HC_IN_OCTETS));
-        PollResult poll = await(client.poll(agent.target("public"), request));
+        PollResult poll = await(client.poll(agent.v2c("public"), request));
 
         assertThat(poll.reachable()).isTrue();
         assertThat(poll.problem()).isEmpty();
@@ -174,7 +175,7 @@ class NetSnmpAgentTest {
     @Test
     void wrongCommunityIsATimeoutNotAnError() throws Exception {
         // net-snmp drops requests with an unknown community (and counts snmpInBadCommunityNames)
-        SnmpTarget wrong = agent.target("not-the-community").withTimeout(Duration.ofMillis(150)).withRetries(0);
+        SnmpTarget wrong = agent.v2c("not-the-community").withTimeout(Duration.ofMillis(150)).withRetries(0);
         PollResult poll = await(client.poll(wrong, new PollRequest(List.of(), List.of())));
         assertThat(poll.reachable()).isFalse();
         assertThat(poll.toString()).doesNotContain("not-the-community");
