@@ -72,6 +72,9 @@ public abstract class VerbundTestSupport {
             editConfigurationFilePut("etc/de.sid.verbund.cluster.cfg", "cluster.name", "it-" + UUID.randomUUID()),
             editConfigurationFilePut("etc/de.sid.verbund.messaging.cfg", "tcp.port", "0"),
             systemProperty("verbund.it.http.port").value(http),
+            // the probe waits for Pax Exam's own services in the container: 10 s by default, which a
+            // busy 2-core machine booting the whole platform sometimes exceeds ("gave up waiting for service")
+            systemProperty("pax.exam.service.timeout").value("60000"),
             vmOptions("-Xmx768m", "-Djdk.util.zip.disableZip64ExtraFieldValidation=true",
                     "-Dhazelcast.socket.bind.any=false", "-Dhazelcast.phone.home.enabled=false",
                     "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
