@@ -2,16 +2,11 @@ package de.sid.verbund.monitoring.snmpsim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -27,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import de.sid.verbund.testsupport.Snmpsimd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,7 +74,7 @@ class SnmpsimdEquivalenceTest {
     static Path tmp;
 
     private static DataDirectory data;
-    private static final List<Process> snmpsimd = new ArrayList<>();
+    private static Snmpsimd snmpsimd;
     private static final List<UdpAddress> snmpsimdAddresses = new ArrayList<>();
     private static ReplayAgent agent;
     private static UdpAddress agentAddress;
@@ -97,19 +93,7 @@ class SnmpsimdEquivalenceTest {
         data = DataDirectory.load(ours);
         Map<Path, Set<Integer>> skipped = data.problems().stream().collect(Collectors.groupingBy(
                 p -> p.file().getFileName(), Collectors.mapping(SnmprecProblem::line, Collectors.toSet())));
-        try (Stream<Path> files = Files.list(ours)) {
-            for (Path f : files.toList()) {
-                Set<Integer> leaveOut = skipped.getOrDefault(f.getFileName(), Set.of());
-                List<String> lines = Files.readAllLines(f, StandardCharsets.ISO_8859_1);
-                List<String> kept = new ArrayList<>();
-                for (int i = 0; i < lines.size(); i++) {
-                    if (!leaveOut.contains(i + 1)) {
-                        kept.add(lines.get(i));
-                    }
-                }
-                Files.write(theirs.resolve(f.getFileName()), kept, StandardCharsets.ISO_8859_1);
-            }
-        }
+        Snmpsimd.copyWithout(ours, theirs, skipped);
 
         agent = ReplayAgent.start(data.tables(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
         agentAddress = new UdpAddress(agent.address().getAddress(), agent.address().getPort());
@@ -120,31 +104,14 @@ class SnmpsimdEquivalenceTest {
         client = new Snmp(dispatcher, new DefaultUdpTransportMapping(new UdpAddress(InetAddress.getLoopbackAddress(), 0)));
         client.listen();
 
-        String exe = snmpsimdExecutable();
-        boolean root = "root".equals(System.getProperty("user.name"));
-        UserPrincipal nobody = root ? tmp.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody") : null;
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        for (int i = 0; i < SNMPSIMD_PROCESSES; i++) {
-            Path cache = Files.createDirectories(tmp.resolve("cache" + i));
-            if (root) {
-                Files.setOwner(cache, nobody);
-            }
-            int port = freeUdpPort();
-            List<String> cmd = new ArrayList<>(List.of(exe, "--data-dir=" + theirs, "--cache-dir=" + cache,
-                    "--agent-udpv4-endpoint=127.0.0.1:" + port, "--logging-method=null"));
-            if (root) {
-                cmd.addAll(List.of("--process-user=nobody", "--process-group=nogroup"));
-            }
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(tmp.resolve("snmpsimd" + i + ".log").toFile()).start();
-            snmpsimd.add(p);
+        snmpsimd = Snmpsimd.start(theirs, tmp, SNMPSIMD_PROCESSES);
+        for (int port : snmpsimd.ports()) {
             snmpsimdAddresses.add(new UdpAddress(InetAddress.getLoopbackAddress(), port));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         for (int i = 0; i < SNMPSIMD_PROCESSES; i++) {
             while (get(snmpsimdAddresses.get(i), "netmanplus_204", 300, new OID("1.3.6.1.2.1.1.1.0")) == null) {
-                assertThat(snmpsimd.get(i).isAlive()).as("snmpsimd %d is running (log: %s)", i,
-                        tmp.resolve("snmpsimd" + i + ".log")).isTrue();
+                assertThat(snmpsimd.isAlive(i)).as("snmpsimd %d is running (log: %s)", i, snmpsimd.log(i)).isTrue();
                 assertThat(System.nanoTime()).as("snmpsimd %d answers within 60 s", i).isLessThan(deadline);
             }
         }
@@ -152,33 +119,14 @@ class SnmpsimdEquivalenceTest {
 
     @AfterAll
     static void stop() throws Exception {
-        for (Process p : snmpsimd) {
-            p.destroy();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+        if (snmpsimd != null) {
+            snmpsimd.close();
         }
         if (client != null) {
             client.close();
         }
         if (agent != null) {
             agent.close();
-        }
-    }
-
-    private static String snmpsimdExecutable() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, "snmpsimd"))) {
-                return Path.of(dir, "snmpsimd").toString();
-            }
-        }
-        throw new IllegalStateException("snmpsimd not found on PATH: install Debian's snmpsim"
-                + " (apt-get install snmpsim; ./verbund test installs it)");
-    }
-
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 
@@ -231,7 +179,7 @@ class SnmpsimdEquivalenceTest {
         }
         pools.forEach(ExecutorService::shutdown);
         for (int i = 0; i < SNMPSIMD_PROCESSES; i++) {
-            assertThat(snmpsimd.get(i).isAlive()).as("snmpsimd %d still running", i).isTrue();
+            assertThat(snmpsimd.isAlive(i)).as("snmpsimd %d still running", i).isTrue();
         }
         LOG.info("{} communities, {} records: {} requests with {} varbinds compared in {} ms", tables.size(),
                 data.records(), requests, varbinds, (System.nanoTime() - started) / 1_000_000);

@@ -2,6 +2,7 @@ package de.sid.verbund.monitoring.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import de.sid.verbund.testsupport.Snmpsimd;
 import de.sid.verbund.monitoring.inventory.Credential;
 import de.sid.verbund.monitoring.inventory.Device;
 import de.sid.verbund.monitoring.inventory.DeviceState;
@@ -15,14 +16,9 @@ import de.sid.verbund.monitoring.snmpsim.DataDirectory;
 import de.sid.verbund.monitoring.snmpsim.RecordTable;
 import de.sid.verbund.monitoring.snmpsim.SnmprecProblem;
 import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
-import de.sid.verbund.testsupport.Ports;
-import java.io.File;
-import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,7 +28,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -89,7 +84,7 @@ class RecordedDevicesSnmpsimdTest {
     static Path tmp;
 
     private static DataDirectory data;
-    private static final List<Process> snmpsimd = new ArrayList<>();
+    private static Snmpsimd snmpsimd;
     private static final List<Integer> ports = new ArrayList<>();
     private static JdbcDatabase db;
     private static Snmp4jClient snmp;
@@ -110,40 +105,12 @@ class RecordedDevicesSnmpsimdTest {
         data = DataDirectory.load(ours);
         Map<Path, Set<Integer>> unservable = data.problems().stream().collect(Collectors.groupingBy(
                 p -> p.file().getFileName(), Collectors.mapping(SnmprecProblem::line, Collectors.toSet())));
-        try (Stream<Path> files = Files.list(ours)) {
-            for (Path f : files.toList()) {
-                Set<Integer> leaveOut = unservable.getOrDefault(f.getFileName(), Set.of());
-                List<String> lines = Files.readAllLines(f, StandardCharsets.ISO_8859_1);
-                List<String> kept = new ArrayList<>();
-                for (int i = 0; i < lines.size(); i++) {
-                    if (!leaveOut.contains(i + 1)) {
-                        kept.add(lines.get(i));
-                    }
-                }
-                Files.write(theirs.resolve(f.getFileName()), kept, StandardCharsets.ISO_8859_1);
-            }
-        }
+        Snmpsimd.copyWithout(ours, theirs, unservable);
         LOG.info("{} recordings; lines snmpsimd cannot serve, left out of its copy: {}", data.tables().size(),
                 data.problems());
 
-        String exe = executable("snmpsimd");
-        boolean root = "root".equals(System.getProperty("user.name"));
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        for (int i = 0; i < SNMPSIMD_PROCESSES; i++) {
-            Path cache = Files.createDirectories(tmp.resolve("cache" + i));
-            if (root) {
-                Files.setOwner(cache, tmp.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
-            }
-            int port = Ports.freeUdpPort();
-            List<String> cmd = new ArrayList<>(List.of(exe, "--data-dir=" + theirs, "--cache-dir=" + cache,
-                    "--agent-udpv4-endpoint=127.0.0.1:" + port, "--logging-method=null"));
-            if (root) {
-                cmd.addAll(List.of("--process-user=nobody", "--process-group=nogroup"));
-            }
-            snmpsimd.add(new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(tmp.resolve("snmpsimd" + i + ".log").toFile()).start());
-            ports.add(port);
-        }
+        snmpsimd = Snmpsimd.start(theirs, tmp, SNMPSIMD_PROCESSES);
+        ports.addAll(snmpsimd.ports());
         db = new JdbcDatabase(JdbcDatabase.embeddedH2Url(tmp.resolve("db")), "verbund", "", 4, 10_000);
         db.migrate("monitoring", Inventory.class.getClassLoader());
         snmp = new Snmp4jClient(InetAddress.getLoopbackAddress(), 2);
@@ -153,11 +120,8 @@ class RecordedDevicesSnmpsimdTest {
 
     @AfterAll
     static void stop() throws Exception {
-        for (Process p : snmpsimd) {
-            p.destroy();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+        if (snmpsimd != null) {
+            snmpsimd.close();
         }
         if (scheduler != null) {
             scheduler.shutdownNow();
@@ -168,15 +132,6 @@ class RecordedDevicesSnmpsimdTest {
         if (db != null) {
             db.close();
         }
-    }
-
-    private static String executable(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, name))) {
-                return Path.of(dir, name).toString();
-            }
-        }
-        throw new IllegalStateException(name + " not found on PATH: install Debian's snmpsim (./verbund test installs it)");
     }
 
     /** What the file says the poller must show. */
@@ -254,8 +209,8 @@ class RecordedDevicesSnmpsimdTest {
         assertThat(failures).as("%d recordings differ from the poller's view:%n%s", failures.size(),
                 String.join("\n", failures)).isEmpty();
         assertThat(devices).hasSize(25);
-        for (Process p : snmpsimd) {
-            assertThat(p.isAlive()).as("snmpsimd still running").isTrue();
+        for (int n = 0; n < SNMPSIMD_PROCESSES; n++) {
+            assertThat(snmpsimd.isAlive(n)).as("snmpsimd still running").isTrue();
         }
     }
 
@@ -291,8 +246,8 @@ class RecordedDevicesSnmpsimdTest {
             Device d = new Device(probe.id(), probe.name(), probe.address(), port, probe.site(), probe.kind(),
                     probe.pollIntervalS(), List.of("system"), probe.credentialId(), probe.createdAt());
             while (!polling.pollNow(d).toCompletableFuture().get(60, TimeUnit.SECONDS).up()) {
-                for (Process p : snmpsimd) {
-                    assertThat(p.isAlive()).as("snmpsimd is running (logs in %s)", tmp).isTrue();
+                for (int i = 0; i < SNMPSIMD_PROCESSES; i++) {
+                    assertThat(snmpsimd.isAlive(i)).as("snmpsimd is running (log: %s)", snmpsimd.log(i)).isTrue();
                 }
                 assertThat(System.nanoTime()).as("snmpsimd answers within 60 s").isLessThan(deadline);
             }
