@@ -32,6 +32,10 @@ final class Problems {
         if (json != null) {
             return Problem.of(ProblemType.BAD_REQUEST, describe(json), path);
         }
+        if (malformedUrlEncoding(t)) {
+            return Problem.of(ProblemType.BAD_REQUEST, "malformed percent-encoding in the request URL (RFC 3986 "
+                    + "section 2.1: '%' must be followed by two hex digits)", path);
+        }
         if (t instanceof WebApplicationException wae) {
             int status = wae.getResponse().getStatus();
             ProblemType type = byStatus(status);
@@ -45,6 +49,23 @@ final class Problems {
             return new Problem(type.uri(), type.title(), status, detail, path, List.of());
         }
         return Problem.of(ProblemType.INTERNAL, "internal error; the server log has the details", path);
+    }
+
+    /**
+     * @return whether the JAX-RS runtime (CXF's {@code UrlUtils}) refused to decode the request's
+     *         path or query: the client's fault, not the server's
+     */
+    static boolean malformedUrlEncoding(Throwable t) {
+        IllegalArgumentException e = find(t, IllegalArgumentException.class);
+        if (e == null) {
+            return false;
+        }
+        for (StackTraceElement frame : e.getStackTrace()) {
+            if (frame.getClassName().endsWith(".UrlUtils")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String allowed(WebApplicationException e) {

@@ -25,6 +25,17 @@ class ProblemsTest {
     }
 
     @Test
+    void aMalformedPercentEncodingInTheUrlIsTheClientsFault() {
+        // what CXF throws while decoding "?x=%%%" for a resource method's query parameter
+        Throwable decoding = catchThrowable(() -> org.apache.cxf.common.util.UrlUtils.urlDecode("%%%"));
+        Problem p = Problems.from(new RuntimeException("wrapped", decoding), "/api/health");
+        assertThat(p.status()).isEqualTo(400);
+        assertThat(p.detail()).startsWith("malformed percent-encoding in the request URL");
+        // any other IllegalArgumentException is still the server's error
+        assertThat(Problems.from(new IllegalArgumentException("bug"), "/api/health").status()).isEqualTo(500);
+    }
+
+    @Test
     void malformedJsonSaysWhere() {
         Problem p = read("{\"name\": \"a\",");
         assertThat(p.status()).isEqualTo(400);
