@@ -151,16 +151,16 @@ public class DevicesResource {
      * Walks a subtree of the device now and answers with its rows (200 also when the device does
      * not answer: {@code end} TIMEOUT).
      *
-     * @param oid the subtree, dotted, e.g. {@code 1.3.6.1.2.1.2.2.1.2}
+     * @param oid the subtree, dotted, e.g. {@code 1.3.6.1.2.1.2.2.1.2}; default the system group {@code 1.3.6.1.2.1.1}
      * @param limit most rows, 1 to {@value DevicePoller#MAX_WALK_ROWS}; default {@value #WALK_DEFAULT_LIMIT}
      */
     @GET
     @Path("/{id}/walk")
     public DeviceWalk walk(@PathParam("id") String id, @QueryParam("oid") String oid, @QueryParam("limit") String limit) {
         access.check(READ, "device " + id);
+        Device d = device(id);
         Oid root = oid(oid);
         int rows = walkLimit(limit);
-        Device d = device(id);
         DevicePoller p = poller;
         if (p == null) {
             throw new ProblemException(ProblemType.UNAVAILABLE, "device polling is not running (no poller installed)");
@@ -168,9 +168,13 @@ public class DevicesResource {
         return await(p.walk(d, root, rows), "walk of device " + d.name());
     }
 
+    /** What a walk without {@code oid} reads: the system group (RFC 3418), as the shell's device-walk. */
+    static final Oid SYSTEM_GROUP = Oid.parse("1.3.6.1.2.1.1");
+
+    /** @return the subtree to walk: the given dotted OID (a leading dot allowed), the system group when none */
     static Oid oid(String text) {
         if (text == null || text.isBlank()) {
-            throw ProblemException.badRequest("oid is required: the subtree to walk, e.g. 1.3.6.1.2.1.2.2.1.2 (ifDescr)");
+            return SYSTEM_GROUP;
         }
         try {
             return Oid.parse(text.trim().startsWith(".") ? text.trim().substring(1) : text.trim());

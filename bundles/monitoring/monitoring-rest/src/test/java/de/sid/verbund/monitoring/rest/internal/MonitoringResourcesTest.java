@@ -217,13 +217,20 @@ class MonitoringResourcesTest {
         assertThat(w.truncated()).isTrue();
         assertThat(devices.walk(sw.id(), "1.3.6.1.2.1.2.2.1.2", "5").rows().get(1))
                 .isEqualTo(new DeviceWalk.Row("1.3.6.1.2.1.2.2.1.2.1", "OctetString", "0xFA163E000A", true));
-        for (String[] bad : new String[][] {{null, null}, {"", null}, {"1.3.six", null}, {"1..3", null},
+        for (String[] bad : new String[][] {{"1.3.six", null}, {"1..3", null},
             {"1.3.6.1", "0"}, {"1.3.6.1", "10001"}, {"1.3.6.1", "many"}}) {
             assertThat(catchThrowableOfType(() -> devices.walk(sw.id(), bad[0], bad[1]), ProblemException.class).type())
                     .as("oid %s limit %s", bad[0], bad[1]).isEqualTo(ProblemType.BAD_REQUEST);
         }
         assertThat(poller.walks).hasSize(3);
+        // no oid: the system group, as the shell's device-walk
+        devices.walk(sw.id(), null, null);
+        devices.walk(sw.id(), " ", "2");
+        assertThat(poller.walks).endsWith("sw-1 1.3.6.1.2.1.1 1000", "sw-1 1.3.6.1.2.1.1 2");
         assertThat(catchThrowableOfType(() -> devices.walk(UUID.randomUUID().toString(), "1.3.6.1", null),
+                ProblemException.class).type()).isEqualTo(ProblemType.NOT_FOUND);
+        // an unknown device is unknown whatever else is wrong with the request
+        assertThat(catchThrowableOfType(() -> devices.walk(UUID.randomUUID().toString(), "1..3", "0"),
                 ProblemException.class).type()).isEqualTo(ProblemType.NOT_FOUND);
     }
 
