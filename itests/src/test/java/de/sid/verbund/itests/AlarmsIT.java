@@ -130,7 +130,7 @@ public class AlarmsIT extends VerbundTestSupport {
 
         assertEquals("deviceUnreachable", alarm.path("type").asText());
         assertEquals("MAJOR", alarm.path("severity").asText());
-        assertEquals(device.name() + " does not answer SNMP (3 polls in a row)", alarm.path("description").asText());
+        assertEquals(device.name() + " could not be polled (3 polls in a row; its status says why)", alarm.path("description").asText());
         assertEquals(device.id(), alarm.path("sourceId").asText());
     }
 

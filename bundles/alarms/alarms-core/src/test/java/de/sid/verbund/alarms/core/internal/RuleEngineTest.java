@@ -148,7 +148,7 @@ class RuleEngineTest {
 
         assertThat(beforeThird).isEmpty();
         assertThat(third).containsExactly("raise deviceUnreachable/" + DEVICE_ID
-                + " MAJOR dev-1 does not answer SNMP (3 polls in a row)");
+                + " MAJOR dev-1 could not be polled (3 polls in a row; its status says why)");
         assertThat(answered).containsExactly("clear deviceUnreachable/" + DEVICE_ID + " back to 1 (rule device-unreachable)");
     }
 

@@ -192,7 +192,7 @@ class ThresholdPollingTest {
         assertThat(alarms.detail(onBatteryAlarm.id()).orElseThrow().history()).extracting(AlarmHistoryEntry::by)
                 .containsExactly("trap", "rule:ups-on-battery", "rule:ups-on-battery");
         assertThat(unreachable.severity()).isEqualTo(Severity.MAJOR);
-        assertThat(unreachable.description()).isEqualTo("ups-1 does not answer SNMP (3 polls in a row)");
+        assertThat(unreachable.description()).isEqualTo("ups-1 could not be polled (3 polls in a row; its status says why)");
         assertThat(onMains.clearedBy()).isEqualTo("rule:ups-on-battery");
         assertThat(charged.clearReason()).isEqualTo("back to 100 (rule ups-battery-charge-low)");
         assertThat(reachable.clearedBy()).isEqualTo("rule:device-unreachable");
