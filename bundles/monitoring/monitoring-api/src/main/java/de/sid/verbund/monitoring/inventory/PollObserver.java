@@ -24,6 +24,28 @@ public interface PollObserver {
     void polled(Device device, PollSummary summary, List<MetricSample> samples);
 
     /**
+     * The device is no longer polled: it was deleted (or the hypervisor host unregistered).
+     * Observers drop what they keep of it, e.g. clear its open threshold alarms. Called once, on a
+     * poller thread, when the poller notices; the default does nothing.
+     *
+     * @param device the device as last polled
+     */
+    default void forgotten(Device device) {
+    }
+
+    /** Tells every observer that a device is no longer polled; one observer's exception goes to {@code failed}. */
+    static void forgetAll(List<PollObserver> observers, Device device,
+                          java.util.function.BiConsumer<PollObserver, RuntimeException> failed) {
+        for (PollObserver o : observers) {
+            try {
+                o.forgotten(device);
+            } catch (RuntimeException e) {
+                failed.accept(o, e);
+            }
+        }
+    }
+
+    /**
      * Tells every observer of a finished poll, with {@code verbund_device_up} (labels
      * {@code device}, {@code site}; 1 when {@code summary.up()}) added to the samples. One
      * observer's exception goes to {@code failed} and does not stop the others.

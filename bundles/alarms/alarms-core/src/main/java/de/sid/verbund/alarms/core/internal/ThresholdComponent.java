@@ -150,6 +150,32 @@ public class ThresholdComponent implements PollObserver {
         }
     }
 
+    /** Clears every open alarm of a deleted device (rule and trap alarms alike): nothing would clear them otherwise. */
+    @Override
+    public void forgotten(Device device) {
+        worker.execute(() -> clearAllOf(device));
+    }
+
+    private void clearAllOf(Device device) {
+        try {
+            String cursor = null;
+            do {
+                var page = alarms.alarms(new de.sid.verbund.alarms.AlarmFilter(de.sid.verbund.alarms.AlarmFilter.OPEN.states(),
+                        null, device.id(), null), 500, cursor);
+                for (de.sid.verbund.alarms.Alarm a : page.items()) {
+                    if (device.id().equals(a.sourceId())) {
+                        alarms.clear(a.key(), "monitoring", "device " + device.name() + " was deleted");
+                        cleared.incrementAndGet();
+                    }
+                }
+                cursor = page.nextCursor();
+            } while (cursor != null);
+            LOG.info("Alarms of deleted device {} cleared", device.name());
+        } catch (RuntimeException ex) {
+            LOG.warn("Alarms of deleted device {} not cleared: {}", device.name(), ex.getMessage());
+        }
+    }
+
     private void apply(RuleEngine e, List<RuleEngine.Action> actions) {
         for (RuleEngine.Action a : actions) {
             try {

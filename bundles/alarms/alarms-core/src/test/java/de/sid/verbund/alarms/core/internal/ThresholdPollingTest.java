@@ -198,4 +198,33 @@ class ThresholdPollingTest {
         assertThat(reachable.clearedBy()).isEqualTo("rule:device-unreachable");
         assertThat(alarms.openKeys()).isEmpty();
     }
+
+    @Test
+    void theOpenAlarmsOfADeletedDeviceAreClearedAndNoOtherDevicesAlarms() throws Exception {
+        Credential c = inventory.createCredential(new NewCredential("ups", "v2c", "ups", null, null, null, null, null));
+        Device ups = inventory.createDevice(new NewDevice("ups-1", "127.0.0.1", port, "dc1", "ups", 60,
+                List.of("system", "ups_mib"), c.id()));
+        TrapAlarms traps = new TrapAlarms(alarms, Duration.ofHours(1));
+        // a trap alarm of the UPS, and one of another device that must stay
+        traps.handle(new DomainEvent(UUID.randomUUID(), TrapEvents.TYPE, Instant.now(), null, Map.of(TrapEvents.TRAP,
+                TrapEvents.LINK_DOWN, TrapEvents.DEVICE_ID, ups.id(), TrapEvents.DEVICE, "ups-1", TrapEvents.SITE, "dc1",
+                TrapEvents.SOURCE, "127.0.0.1:162", TrapEvents.IF_INDEX, 1)));
+        String otherId = UUID.randomUUID().toString();
+        traps.handle(new DomainEvent(UUID.randomUUID(), TrapEvents.TYPE, Instant.now(), null, Map.of(TrapEvents.TRAP,
+                TrapEvents.LINK_DOWN, TrapEvents.DEVICE_ID, otherId, TrapEvents.DEVICE, "sw-9", TrapEvents.SITE, "dc1",
+                TrapEvents.SOURCE, "127.0.0.2:162", TrapEvents.IF_INDEX, 1)));
+        assertThat(poll(ups).up()).isTrue();
+        awaitState("upsBatteryChargeLow", AlarmState.ACTIVE);
+
+        rules.forgotten(ups);
+
+        Alarm low = awaitState("upsBatteryChargeLow", AlarmState.CLEARED);
+        Alarm link = awaitState("interfaceDown", AlarmState.CLEARED);
+        assertThat(low.clearReason()).isEqualTo("device ups-1 was deleted");
+        assertThat(link.clearedBy()).isEqualTo("monitoring");
+        assertThat(alarms.alarms(new AlarmFilter(AlarmFilter.OPEN.states(), null, otherId, null), 50, null).items())
+                .singleElement().satisfies(a -> assertThat(a.sourceName()).isEqualTo("sw-9"));
+        assertThat(alarms.alarms(new AlarmFilter(AlarmFilter.OPEN.states(), null, ups.id(), null), 50, null).items())
+                .isEmpty();
+    }
 }

@@ -225,7 +225,10 @@ final class DevicePolling implements MultiCollector {
                     f.cancel(false);
                 }
                 states.remove(e.getKey());
-                LOG.info("Device {} no longer polled (deleted)", e.getValue().device.name());
+                Device gone = e.getValue().device;
+                LOG.info("Device {} no longer polled (deleted)", gone.name());
+                PollObserver.forgetAll(observers, gone, (o, ex) -> LOG.warn("Poll observer {} failed forgetting device {}",
+                        o.getClass().getName(), gone.name(), ex));
             }
         }
     }

@@ -205,6 +205,34 @@ class PollingTest {
     }
 
     @Test
+    void observersAreToldOnceWhenADeletedDeviceIsNoLongerPolled() {
+        Device sw = device("sw-1", "procurve_2520", agent.address().getPort(), 60, List.of());
+        Device stays = device("sw-2", "procurve_2520", agent.address().getPort() + 1, 60, List.of());
+        List<Device> forgotten = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<de.sid.verbund.monitoring.inventory.PollObserver> observers = List.of(new de.sid.verbund.monitoring.inventory
+                .PollObserver() {
+            @Override
+            public void polled(Device device, PollSummary summary, List<MetricSample> samples) {
+            }
+
+            @Override
+            public void forgotten(Device device) {
+                forgotten.add(device);
+            }
+        });
+        polling = new DevicePolling(inventory, snmp, profiles, scheduler, 2, Duration.ofMillis(300), 0, observers);
+        polling.sync();
+
+        inventory.deleteDevice(sw.id());
+        polling.sync();
+        polling.sync();
+
+        assertThat(forgotten).extracting(Device::id).containsExactly(sw.id());
+        assertThat(polling.status(stays.id())).isPresent();
+        assertThat(polling.status(sw.id())).isEmpty();
+    }
+
+    @Test
     void anUnreachableDeviceIsDownWithoutSamplesAndCountedAsAnError() throws Exception {
         Device dead = device("dead-1", "procurve_2520", unusedPort(), 60, List.of());
         Device wrongCommunity = device("wrong-1", "nobody-home", agent.address().getPort(), 60, List.of());

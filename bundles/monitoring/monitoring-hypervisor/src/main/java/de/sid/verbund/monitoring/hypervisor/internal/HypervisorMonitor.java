@@ -69,7 +69,7 @@ final class HypervisorMonitor implements MultiCollector {
         this.interval = interval;
     }
 
-    /** Reads every host once and tells the observers; hosts no longer registered are forgotten. */
+    /** Reads every host once and tells the observers; hosts no longer registered are forgotten (and the observers told). */
     void poll() {
         List<HostReading> readings = source.readHostStats();
         Map<String, Latest> seen = new HashMap<>();
@@ -83,7 +83,13 @@ final class HypervisorMonitor implements MultiCollector {
             logProblem(host, r.problem());
             notifyObservers(host, r, samples);
         }
-        latest.keySet().retainAll(seen.keySet());
+        for (Latest gone : latest.values()) {
+            if (!seen.containsKey(gone.host().id())) {
+                latest.remove(gone.host().id());
+                PollObserver.forgetAll(observers, device(gone.host()), (o, e) -> LOG.warn(
+                        "Poll observer {} failed forgetting hypervisor host {}", o.getClass().getName(), gone.host().name(), e));
+            }
+        }
         loggedProblems.keySet().retainAll(seen.keySet());
     }
 

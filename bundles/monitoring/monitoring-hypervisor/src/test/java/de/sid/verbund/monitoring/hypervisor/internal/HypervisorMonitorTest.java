@@ -122,7 +122,19 @@ class HypervisorMonitorTest {
         List<List<HostReading>> answers = new ArrayList<>();
         answers.add(readings().get());
         answers.add(List.of(new HostReading(kvm1, connection.stats(), null)));
-        HypervisorMonitor monitor = new HypervisorMonitor(() -> answers.remove(0), List.of(), Duration.ofSeconds(30));
+        List<Device> forgotten = new CopyOnWriteArrayList<>();
+        List<PollObserver> told = List.of(new PollObserver() {
+            @Override
+            public void polled(Device device, de.sid.verbund.monitoring.inventory.PollSummary summary,
+                               List<MetricSample> samples) {
+            }
+
+            @Override
+            public void forgotten(Device device) {
+                forgotten.add(device);
+            }
+        });
+        HypervisorMonitor monitor = new HypervisorMonitor(() -> answers.remove(0), told, Duration.ofSeconds(30));
 
         monitor.poll();
         String both = exposition(monitor);
@@ -134,6 +146,7 @@ class HypervisorMonitorTest {
                 "verbund_hypervisor_domains{host=\"kvm-1\",site=\"dc1\",state=\"running\"} 1.0",
                 "# TYPE verbund_hypervisor_memory_bytes gauge").doesNotContain("device=");
         assertThat(one).contains("host=\"kvm-1\"").doesNotContain("kvm-2");
+        assertThat(forgotten).extracting(Device::name).containsExactly("kvm-2");
     }
 
     private static String exposition(HypervisorMonitor monitor) throws Exception {
