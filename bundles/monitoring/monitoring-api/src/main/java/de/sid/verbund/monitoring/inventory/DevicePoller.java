@@ -23,6 +23,35 @@ public interface DevicePoller {
     CompletionStage<PollSummary> pollNow(Device device);
 
     /** @return what is known of the device, empty if the poller does not know it (yet) */
+    /**
+     * @return the names of the profiles the poller has loaded; empty while it is starting or when
+     *         it has none (then names set by hand cannot be checked)
+     */
+    default java.util.Set<String> profileNames() {
+        return java.util.Set.of();
+    }
+
+    /**
+     * Checks profile names set by hand against what a poller has loaded: a device with an unknown
+     * one would fail every poll. Nothing is checked without a poller or while it has no profiles.
+     *
+     * @param poller the poller, or {@code null}
+     * @param names the names set by hand, or {@code null}
+     * @throws ProblemException BAD_REQUEST naming the unknown profiles and the known ones
+     */
+    static void requireKnownProfiles(DevicePoller poller, List<String> names) {
+        java.util.Set<String> known = poller == null ? java.util.Set.of() : poller.profileNames();
+        if (names == null || known.isEmpty()) {
+            return;
+        }
+        List<String> unknown = names.stream().filter(n -> n != null && !known.contains(n))
+                .map(n -> n.length() > 60 ? n.substring(0, 60) + "…" : n).toList();
+        if (!unknown.isEmpty()) {
+            throw ProblemException.badRequest("unknown profile(s) " + unknown + "; the poller has "
+                    + new java.util.TreeSet<>(known));
+        }
+    }
+
     default Optional<DeviceStatus> status(String deviceId) {
         return Optional.empty();
     }

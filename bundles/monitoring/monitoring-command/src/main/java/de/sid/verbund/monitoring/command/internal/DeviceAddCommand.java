@@ -18,6 +18,10 @@ public class DeviceAddCommand implements Action {
     @Reference
     DeviceInventory inventory;
 
+    /** To check profiles set by hand; optional (absent without the poller). */
+    @Reference(optional = true)
+    de.sid.verbund.monitoring.inventory.DevicePoller poller;
+
     @Argument(index = 0, name = "name", required = true, description = "Device name, e.g. sw-core-1")
     String name;
 
@@ -45,6 +49,7 @@ public class DeviceAddCommand implements Action {
 
     @Override
     public Object execute() {
+        de.sid.verbund.monitoring.inventory.DevicePoller.requireKnownProfiles(poller, profiles);
         Device d = inventory.createDevice(new NewDevice(name, address, port, site, kind, interval, profiles,
                 Devices.credential(inventory, credential).id()));
         System.out.println("registered device " + d.name() + " (" + d.id() + "), polled every " + d.pollIntervalS() + " s");

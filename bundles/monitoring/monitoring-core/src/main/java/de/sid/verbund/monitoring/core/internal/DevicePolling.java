@@ -192,6 +192,11 @@ final class DevicePolling implements MultiCollector {
         this.retries = retries;
     }
 
+    /** @return the names of the loaded profiles */
+    java.util.Set<String> profileNames() {
+        return profiles.keySet();
+    }
+
     /** Reads the device list and starts, reschedules or stops polls to match it. */
     void sync() {
         List<Device> devices = inventory.allDevices();

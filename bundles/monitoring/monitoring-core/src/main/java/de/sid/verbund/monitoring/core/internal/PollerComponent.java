@@ -127,6 +127,12 @@ public class PollerComponent implements DevicePoller, MultiCollector {
     }
 
     @Override
+    public java.util.Set<String> profileNames() {
+        DevicePolling p = polling;
+        return p == null ? java.util.Set.of() : p.profileNames();
+    }
+
+    @Override
     public java.util.Optional<de.sid.verbund.monitoring.inventory.DeviceStatus> status(String deviceId) {
         DevicePolling p = polling;
         return p == null ? java.util.Optional.empty() : p.status(deviceId);

@@ -90,6 +90,7 @@ public class DevicesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(NewDevice body) {
         access.check(WRITE, "devices");
+        DevicePoller.requireKnownProfiles(poller, body == null ? null : body.profiles());
         Device d = inventory.createDevice(body);
         return Response.status(Response.Status.CREATED).header("Location", RestApplication.BASE + "/devices/" + d.id())
                 .entity(d).build();

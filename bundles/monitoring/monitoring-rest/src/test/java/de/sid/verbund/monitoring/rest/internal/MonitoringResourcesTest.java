@@ -120,6 +120,27 @@ class MonitoringResourcesTest {
     }
 
     @Test
+    void aProfileSetByHandMustBeOneThePollerHas() {
+        Credential cr = inventory.createCredential(new NewCredential("c", "v2c", COMMUNITY, null, null, null, null, null));
+        DevicesResource devices = new DevicesResource(inventory, FakeAccess.monitoring());
+        StatePoller poller = new StatePoller();
+        devices.poller = poller;
+        // while the poller has loaded no profiles, names cannot be checked: accepted
+        assertThat(devices.create(new NewDevice("sw-0", "10.0.0.9", null, "dc1", "switch", null, List.of("later"), cr.id()))
+                .getStatus()).isEqualTo(201);
+        poller.profiles = java.util.Set.of("system", "if_mib");
+
+        ProblemException e = catchThrowableOfType(() -> devices.create(new NewDevice("sw-1", "10.0.0.1", null, "dc1",
+                "switch", null, List.of("system", "nope"), cr.id())), ProblemException.class);
+
+        assertThat(e.type()).isEqualTo(ProblemType.BAD_REQUEST);
+        assertThat(e.getMessage()).contains("unknown profile(s) [nope]", "[if_mib, system]");
+        assertThat(inventory.allDevices()).extracting(Device::name).containsExactly("sw-0");
+        assertThat(devices.create(new NewDevice("sw-1", "10.0.0.1", null, "dc1", "switch", null, List.of("if_mib"),
+                cr.id())).getStatus()).isEqualTo(201);
+    }
+
+    @Test
     void badLimitsAreBadRequests() {
         DevicesResource devices = new DevicesResource(inventory, FakeAccess.monitoring());
         assertThat(catchThrowableOfType(() -> devices.list("0", null), ProblemException.class).type())
@@ -132,6 +153,12 @@ class MonitoringResourcesTest {
     private static final class StatePoller implements DevicePoller {
         final Map<String, DeviceState> states = new HashMap<>();
         final List<String> walks = new ArrayList<>();
+        java.util.Set<String> profiles = java.util.Set.of();
+
+        @Override
+        public java.util.Set<String> profileNames() {
+            return profiles;
+        }
 
         @Override
         public CompletionStage<PollSummary> pollNow(Device device) {
