@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /** Users and API tokens in the database (tables {@code app_user}, {@code api_token}). */
@@ -42,6 +43,8 @@ final class JdbcUsers implements UserService {
     private final Duration lockDuration;
     private final java.time.Clock clock;
     private final PasswordCheck passwordCheck;
+    private final Duration slotWait;
+    private final Pause pause;
     /**
      * A bcrypt hash (at the configured cost) of a random secret: compared against whenever a
      * password is refused without looking at it (unknown, disabled or locked account), so the
@@ -61,7 +64,15 @@ final class JdbcUsers implements UserService {
 
     JdbcUsers(Database db, Passwords passwords, int lockAfterFailures, Duration lockDuration, java.time.Clock clock,
             PasswordCheck passwordCheck) {
+        this(db, passwords, lockAfterFailures, lockDuration, clock, passwordCheck, SLOT_WAIT, Thread::sleep);
+    }
+
+    /** For tests: {@code slotWait} instead of {@link #SLOT_WAIT}, {@code pause} between claims of a waiting attempt. */
+    JdbcUsers(Database db, Passwords passwords, int lockAfterFailures, Duration lockDuration, java.time.Clock clock,
+            PasswordCheck passwordCheck, Duration slotWait, Pause pause) {
         this.db = db;
+        this.slotWait = slotWait;
+        this.pause = pause;
         this.clock = clock;
         this.lockDuration = lockDuration;
         this.passwords = passwords;
@@ -230,7 +241,7 @@ final class JdbcUsers implements UserService {
         int n = db.inTransaction(c -> {
             int updated;
             try (PreparedStatement ps = c.prepareStatement("UPDATE app_user SET password_hash = ?, "
-                    + "failed_logins = 0, locked_until = NULL, password_changed_at = ? WHERE id = ?")) {
+                    + "failed_logins = 0, logins_in_flight = 0, locked_until = NULL, password_changed_at = ? WHERE id = ?")) {
                 ps.setString(1, hash);
                 ps.setObject(2, now());
                 ps.setString(3, id);
@@ -261,7 +272,7 @@ final class JdbcUsers implements UserService {
     public void unlock(String userId) {
         int n = db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE id = ?")) {
+                    "UPDATE app_user SET failed_logins = 0, logins_in_flight = 0, locked_until = NULL WHERE id = ?")) {
                 ps.setString(1, Ids.parse(userId).toString());
                 return ps.executeUpdate();
             }
@@ -367,8 +378,11 @@ final class JdbcUsers implements UserService {
         }
     }
 
-    /** How a password check ended. */
-    enum Outcome { OK, UNKNOWN, DISABLED, LOCKED, WRONG }
+    /**
+     * How a password check ended. {@code BUSY}: {@code lockAfterFailures} other attempts were in
+     * flight or failed for the whole {@link #SLOT_WAIT}, so this one was refused unchecked.
+     */
+    enum Outcome { OK, UNKNOWN, DISABLED, LOCKED, BUSY, WRONG }
 
     /**
      * The result of {@link #checkPassword}.
@@ -382,65 +396,168 @@ final class JdbcUsers implements UserService {
         }
     }
 
+    /** How long an attempt waits for a free attempt slot before it is refused as {@link Outcome#BUSY}. */
+    static final Duration SLOT_WAIT = Duration.ofSeconds(5);
+    /** First pause between two claims of a waiting attempt, in ms; it grows by {@link #PAUSE_STEP_MS} up to {@link #PAUSE_MAX_MS}. */
+    private static final long PAUSE_MIN_MS = 20;
+    private static final long PAUSE_STEP_MS = 5;
+    private static final long PAUSE_MAX_MS = 50;
     /**
-     * Claims a password attempt before the password is looked at, in one transaction: an UPDATE
-     * counts the attempt unless the account is disabled, locked, or already has
-     * {@code lockAfterFailures} attempts failed or in flight (then it starts the lock instead), and
-     * the row is read back under the row lock that UPDATE holds. So however many requests arrive
-     * at once, at most {@code lockAfterFailures} password checks run per lock window. An expired
-     * lock starts a new window.
-     *
-     * <p>Parameters: now, limit, now, limit, until (of a lock it starts), then the id or user name.
+     * Attempt slots taken while no attempt of the account started or ended for this long belong to
+     * checks that can no longer finish (the process died during bcrypt): they count as failures.
      */
-    private static final String CLAIM_ATTEMPT = "UPDATE app_user SET "
-            + "failed_logins = CASE WHEN locked THEN failed_logins "
-            + "WHEN locked_until IS NOT NULL AND locked_until > ? THEN failed_logins "
-            + "WHEN locked_until IS NOT NULL THEN 1 "
-            + "WHEN failed_logins >= ? THEN failed_logins "
-            + "ELSE failed_logins + 1 END, "
-            + "locked_until = CASE WHEN locked THEN locked_until "
-            + "WHEN locked_until IS NOT NULL AND locked_until > ? THEN locked_until "
-            + "WHEN locked_until IS NOT NULL THEN NULL "
-            + "WHEN failed_logins >= ? THEN ? "
-            + "ELSE NULL END WHERE ";
+    static final Duration STALE_SLOTS = Duration.ofMinutes(1);
 
-    /** A claimed (or refused) attempt: the row as the claim left it. */
-    private record Claim(User user, String passwordHash, int attempts, boolean disabled, OffsetDateTime lockedUntil) {
+    /** Sleeps between two claims of an attempt waiting for a slot; a seam for tests, which watch the waiting. */
+    @FunctionalInterface
+    interface Pause {
+        void sleep(long millis) throws InterruptedException;
+    }
+
+    private enum ClaimState {
+        /** the attempt took a slot and its password is to be checked */
+        COUNTED,
+        /** every slot is taken by attempts in flight or failed; nothing was written */
+        BUSY,
+        /** no password check: unknown, disabled or locked account */
+        REFUSED
     }
 
     /**
-     * Checks a password against an account looked up by id or user name, with the lockout: the
-     * attempt is counted before bcrypt runs; a failure that reaches the limit locks password logins
-     * for the lock duration; a success forgets the attempts counted up to and including its own.
-     * Refusals without a real check (unknown, disabled, locked) still compare against a dummy
-     * hash, so they take as long as a wrong password.
+     * The outcome of one claim.
+     *
+     * @param failuresBefore completed failures counted when the slot was taken: those a success forgets
      */
-    Check checkPassword(boolean byId, String key, String password) {
+    private record Claim(ClaimState state, User user, String passwordHash, int failuresBefore, boolean disabled,
+            OffsetDateTime lockedUntil) {
+    }
+
+    /**
+     * Claims an attempt slot before the password is looked at. In one transaction the account's
+     * row is read {@code FOR UPDATE} (so claims of one account are serialised, on H2 and on
+     * PostgreSQL) and decided here:
+     * <ul>
+     * <li>disabled or locked: refused;
+     * <li>an expired lock starts a new window: failures forgotten;
+     * <li>completed failures ({@code failed_logins}) plus checks in flight ({@code logins_in_flight})
+     * below {@code lockAfterFailures}: a slot is taken ({@code COUNTED});
+     * <li>otherwise {@code BUSY}, and nothing is written: a busy claim never locks the account, the
+     * lock is set only by the wrong password that brings the failures to the limit.
+     * </ul>
+     * So however many requests arrive at once, at most {@code lockAfterFailures} password checks
+     * run at a time, and no more than that many wrong passwords are checked before the lock.
+     * Slots left behind by a process that died during a check ({@link #STALE_SLOTS}) count as
+     * failures, which may start the lock.
+     *
+     * @return {@code null} for an unknown account
+     */
+    private Claim claim(boolean byId, String key) {
         OffsetDateTime now = now();
-        OffsetDateTime until = now.plus(lockDuration);
-        Claim claim = db.inTransaction(c -> {
+        return db.inTransaction(c -> {
             String where = byId ? "id = ?" : "username = ?";
-            try (PreparedStatement ps = c.prepareStatement(CLAIM_ATTEMPT + where)) {
-                ps.setObject(1, now);
-                ps.setInt(2, lockAfterFailures);
-                ps.setObject(3, now);
-                ps.setInt(4, lockAfterFailures);
-                ps.setObject(5, until);
-                ps.setString(6, key);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", password_hash, failed_logins "
-                    + "FROM app_user WHERE " + where)) {
+            User user;
+            String hash;
+            String id;
+            boolean disabled;
+            OffsetDateTime lockedUntil;
+            OffsetDateTime lastAttempt;
+            int failed;
+            int inFlight;
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", password_hash, failed_logins, "
+                    + "logins_in_flight, last_login_attempt_at FROM app_user WHERE " + where + " FOR UPDATE")) {
                 ps.setString(1, key);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return null;
                     }
-                    return new Claim(read(rs, now), rs.getString("password_hash"), rs.getInt("failed_logins"),
-                            rs.getBoolean("locked"), rs.getObject("locked_until", OffsetDateTime.class));
+                    user = read(rs, now);
+                    id = rs.getString("id");
+                    hash = rs.getString("password_hash");
+                    disabled = rs.getBoolean("locked");
+                    lockedUntil = rs.getObject("locked_until", OffsetDateTime.class);
+                    lastAttempt = rs.getObject("last_login_attempt_at", OffsetDateTime.class);
+                    failed = rs.getInt("failed_logins");
+                    inFlight = rs.getInt("logins_in_flight");
                 }
             }
+            if (disabled) {
+                return new Claim(ClaimState.REFUSED, user, hash, failed, true, lockedUntil);
+            }
+            if (lockedUntil != null && lockedUntil.isAfter(now)) {
+                return new Claim(ClaimState.REFUSED, user, hash, failed, false, lockedUntil);
+            }
+            boolean changed = false;
+            if (lockedUntil != null) {
+                lockedUntil = null;
+                failed = 0;
+                changed = true;
+            }
+            if (inFlight > 0 && failed + inFlight >= lockAfterFailures
+                    && (lastAttempt == null || !lastAttempt.plus(STALE_SLOTS).isAfter(now))) {
+                failed += inFlight;
+                inFlight = 0;
+                changed = true;
+            }
+            if (failed >= lockAfterFailures) {
+                // failures that reached the limit without a lock: lost slots, or a lowered limit
+                lockedUntil = now.plus(lockDuration);
+                changed = true;
+            }
+            ClaimState state;
+            if (lockedUntil != null) {
+                state = ClaimState.REFUSED;
+            } else if (failed + inFlight >= lockAfterFailures) {
+                state = ClaimState.BUSY;
+            } else {
+                state = ClaimState.COUNTED;
+                inFlight++;
+                lastAttempt = now;
+                changed = true;
+            }
+            if (changed) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE app_user SET failed_logins = ?, "
+                        + "logins_in_flight = ?, locked_until = ?, last_login_attempt_at = ? WHERE id = ?")) {
+                    ps.setInt(1, failed);
+                    ps.setInt(2, inFlight);
+                    ps.setObject(3, lockedUntil);
+                    ps.setObject(4, lastAttempt);
+                    ps.setString(5, id);
+                    ps.executeUpdate();
+                }
+            }
+            return new Claim(state, user, hash, failed, false, lockedUntil);
         });
+    }
+
+    /**
+     * Checks a password against an account looked up by id or user name, with the lockout: the
+     * attempt takes one of {@code lockAfterFailures} slots before bcrypt runs (see {@link #claim});
+     * when all are taken it waits for one, claiming again after a pause of 20 ms growing to 50 ms,
+     * for at most {@link #SLOT_WAIT} ({@code BUSY} after that, without a lock). A wrong password
+     * that brings the completed failures to the limit locks password logins for the lock
+     * duration; a success forgets the failures completed before it took its slot (sequentially,
+     * all of them), not those of attempts running beside it. Refusals without a real check
+     * (unknown, disabled, locked, busy) still compare against a dummy hash, so they take as long
+     * as a wrong password.
+     */
+    Check checkPassword(boolean byId, String key, String password) {
+        long deadline = System.nanoTime() + slotWait.toNanos();
+        long pauseMs = PAUSE_MIN_MS;
+        Claim claim = claim(byId, key);
+        while (claim != null && claim.state() == ClaimState.BUSY) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                break;
+            }
+            try {
+                pause.sleep(Math.min(pauseMs, left));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            pauseMs = Math.min(pauseMs + PAUSE_STEP_MS, PAUSE_MAX_MS);
+            claim = claim(byId, key);
+        }
         if (claim == null) {
             passwordCheck.matches(dummyHash, password);
             return new Check(Outcome.UNKNOWN, null, "unknown user");
@@ -455,24 +572,50 @@ final class JdbcUsers implements UserService {
             return new Check(Outcome.LOCKED, u, "locked after repeated failed logins until "
                     + claim.lockedUntil().toInstant());
         }
-        if (!passwordCheck.matches(claim.passwordHash(), password)) {
+        if (claim.state() == ClaimState.BUSY) {
+            passwordCheck.matches(dummyHash, password);
+            return new Check(Outcome.BUSY, u, "too many concurrent login attempts: " + lockAfterFailures
+                    + " in flight or failed for " + slotWait.toMillis() + " ms");
+        }
+        boolean matches;
+        try {
+            matches = passwordCheck.matches(claim.passwordHash(), password);
+        } catch (RuntimeException | Error e) {
+            try {
+                releaseSlot(u.id());
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        if (!matches) {
             Instant lockedUntil = recordFailure(u.id());
             return new Check(Outcome.WRONG, u, lockedUntil == null ? "wrong password"
                     : "wrong password; locked until " + lockedUntil);
         }
-        recordSuccess(u.id(), claim.attempts());
+        recordSuccess(u.id(), claim.failuresBefore());
         return new Check(Outcome.OK, u, "");
     }
 
+    private static final String FREE_SLOT =
+            "logins_in_flight = CASE WHEN logins_in_flight > 0 THEN logins_in_flight - 1 ELSE 0 END";
+
     /**
-     * After a wrong password (already counted when the attempt was claimed): locks password logins
-     * for the lock duration when {@code lockAfterFailures} attempts are counted.
+     * After a wrong password: frees its slot and counts the failure; locks password logins for the
+     * lock duration when {@code lockAfterFailures} failures are counted.
      *
      * @return the end of the lock this failure started, or {@code null}
      */
     private Instant recordFailure(String userId) {
-        OffsetDateTime until = now().plus(lockDuration);
+        OffsetDateTime now = now();
+        OffsetDateTime until = now.plus(lockDuration);
         int n = db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE app_user SET failed_logins = failed_logins + 1, "
+                    + FREE_SLOT + ", last_login_attempt_at = ? WHERE id = ?")) {
+                ps.setObject(1, now);
+                ps.setString(2, userId);
+                ps.executeUpdate();
+            }
             try (PreparedStatement ps = c.prepareStatement("UPDATE app_user SET locked_until = ? "
                     + "WHERE id = ? AND locked = FALSE AND locked_until IS NULL AND failed_logins >= ?")) {
                 ps.setObject(1, until);
@@ -485,17 +628,30 @@ final class JdbcUsers implements UserService {
     }
 
     /**
-     * After the right password: forgets the attempts counted before this one and this one itself
-     * (sequentially that resets the count to zero); attempts claimed concurrently after it stay
-     * counted, so a success does not hand out fresh attempts to a parallel burst.
+     * After the right password: frees its slot and forgets the failures that had completed when
+     * it took the slot (sequentially that resets the count to zero); failures of attempts running
+     * beside it stay counted, so a success does not hand out fresh attempts to a parallel burst.
      */
-    private void recordSuccess(String userId, int attempt) {
+    private void recordSuccess(String userId, int failuresBefore) {
+        OffsetDateTime now = now();
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE app_user SET failed_logins = "
-                    + "CASE WHEN failed_logins > ? THEN failed_logins - ? ELSE 0 END WHERE id = ?")) {
-                ps.setInt(1, attempt);
-                ps.setInt(2, attempt);
-                ps.setString(3, userId);
+                    + "CASE WHEN failed_logins > ? THEN failed_logins - ? ELSE 0 END, " + FREE_SLOT
+                    + ", last_login_attempt_at = ? WHERE id = ?")) {
+                ps.setInt(1, failuresBefore);
+                ps.setInt(2, failuresBefore);
+                ps.setObject(3, now);
+                ps.setString(4, userId);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** After a check that threw: frees its slot without counting a failure. */
+    private void releaseSlot(String userId) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE app_user SET " + FREE_SLOT + " WHERE id = ?")) {
+                ps.setString(1, userId);
                 return ps.executeUpdate();
             }
         });

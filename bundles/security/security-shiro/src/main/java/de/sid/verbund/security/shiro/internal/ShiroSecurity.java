@@ -92,22 +92,32 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
 
     /** For tests: prepares the schema synchronously and compares passwords with {@code passwordCheck}. */
     ShiroSecurity(Database db, SecurityConfig config, Clock clock, JdbcUsers.PasswordCheck passwordCheck) {
-        this(db, config, clock, false, passwordCheck);
+        this(db, config, clock, passwordCheck, JdbcUsers.SLOT_WAIT, Thread::sleep);
+    }
+
+    /**
+     * For tests: prepares the schema synchronously, compares passwords with {@code passwordCheck}
+     * and lets an attempt wait {@code slotWait} for a slot, pausing with {@code pause}.
+     */
+    ShiroSecurity(Database db, SecurityConfig config, Clock clock, JdbcUsers.PasswordCheck passwordCheck,
+            Duration slotWait, JdbcUsers.Pause pause) {
+        this(db, config, clock, false, new JdbcUsers(db, new Passwords(config.bcrypt_cost()),
+                config.lock_after_failures(), Duration.ofSeconds(config.lock_duration_s()), clock, passwordCheck,
+                slotWait, pause));
         if (!prepare()) {
             throw new IllegalStateException("security schema: " + notReady);
         }
     }
 
     private ShiroSecurity(Database db, SecurityConfig config, Clock clock, boolean background) {
-        this(db, config, clock, background, Passwords::matches);
+        this(db, config, clock, background, new JdbcUsers(db, new Passwords(config.bcrypt_cost()),
+                config.lock_after_failures(), Duration.ofSeconds(config.lock_duration_s()), clock));
     }
 
-    private ShiroSecurity(Database db, SecurityConfig config, Clock clock, boolean background,
-            JdbcUsers.PasswordCheck passwordCheck) {
+    private ShiroSecurity(Database db, SecurityConfig config, Clock clock, boolean background, JdbcUsers users) {
         this.db = db;
         this.config = config;
-        users = new JdbcUsers(db, new Passwords(config.bcrypt_cost()), config.lock_after_failures(),
-                Duration.ofSeconds(config.lock_duration_s()), clock, passwordCheck);
+        this.users = users;
         audit = new JdbcAuditLog(db);
         securityManager = new DefaultSecurityManager(new VerbundRealm(users, clock));
         DefaultSessionStorageEvaluator noSessions = new DefaultSessionStorageEvaluator();

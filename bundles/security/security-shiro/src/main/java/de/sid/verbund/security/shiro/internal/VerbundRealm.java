@@ -87,6 +87,7 @@ final class VerbundRealm extends AuthorizingRealm {
             case DISABLED:
                 throw new DisabledAccountException(check.detail());
             case LOCKED:
+            case BUSY:
                 throw new LockedAccountException(check.detail());
             default:
                 throw new IncorrectCredentialsException(check.detail());
