@@ -41,6 +41,32 @@ final class AlarmStore {
     /** SQLSTATE of a unique-constraint violation, the same on H2 and PostgreSQL. */
     private static final String UNIQUE_VIOLATION = "23505";
 
+    /** An insert, as a lambda that may throw {@link SQLException}. */
+    private interface Insert {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Runs an insert under a savepoint.
+     *
+     * @return false when it violated a unique constraint: the insert is undone to the savepoint
+     *         and the transaction goes on
+     */
+    private static boolean insertOnce(Connection c, Insert insert) throws SQLException {
+        Savepoint sp = c.setSavepoint();
+        try {
+            insert.run();
+        } catch (SQLException e) {
+            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                c.rollback(sp);
+                return false;
+            }
+            throw e;
+        }
+        c.releaseSavepoint(sp);
+        return true;
+    }
+
     /** @return the open alarm with this key, locked for the rest of the transaction; empty if none is open */
     Optional<Alarm> lockOpen(Connection c, String key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM alarm WHERE open_key = ? FOR UPDATE")) {
@@ -71,42 +97,35 @@ final class AlarmStore {
      *         savepoint, the transaction goes on)
      */
     boolean insertOpen(Connection c, Alarm a) throws SQLException {
-        Savepoint sp = c.setSavepoint();
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO alarm (" + COLUMNS + ", open_key) VALUES "
-                + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, a.id());
-            ps.setString(2, a.key());
-            ps.setString(3, a.sourceKind().name());
-            ps.setString(4, a.sourceId());
-            ps.setString(5, a.sourceName());
-            ps.setString(6, a.site());
-            ps.setString(7, a.type());
-            ps.setString(8, a.severity().name());
-            ps.setString(9, a.state().name());
-            ps.setString(10, a.description());
-            ps.setLong(11, a.count());
-            ps.setObject(12, ts(a.firstSeen()));
-            ps.setObject(13, ts(a.lastSeen()));
-            ps.setString(14, a.acknowledgedBy());
-            ps.setObject(15, ts(a.acknowledgedAt()));
-            ps.setString(16, a.acknowledgeNote());
-            ps.setObject(17, ts(a.clearedAt()));
-            ps.setString(18, a.clearedBy());
-            ps.setString(19, a.clearReason());
-            ps.setObject(20, ts(a.escalatedAt()));
-            ps.setInt(21, a.escalationLevel());
-            ps.setObject(22, ts(a.expiresAt()));
-            ps.setString(23, a.key());
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                c.rollback(sp);
-                return false;
+        return insertOnce(c, () -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO alarm (" + COLUMNS + ", open_key) VALUES "
+                    + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, a.id());
+                ps.setString(2, a.key());
+                ps.setString(3, a.sourceKind().name());
+                ps.setString(4, a.sourceId());
+                ps.setString(5, a.sourceName());
+                ps.setString(6, a.site());
+                ps.setString(7, a.type());
+                ps.setString(8, a.severity().name());
+                ps.setString(9, a.state().name());
+                ps.setString(10, a.description());
+                ps.setLong(11, a.count());
+                ps.setObject(12, ts(a.firstSeen()));
+                ps.setObject(13, ts(a.lastSeen()));
+                ps.setString(14, a.acknowledgedBy());
+                ps.setObject(15, ts(a.acknowledgedAt()));
+                ps.setString(16, a.acknowledgeNote());
+                ps.setObject(17, ts(a.clearedAt()));
+                ps.setString(18, a.clearedBy());
+                ps.setString(19, a.clearReason());
+                ps.setObject(20, ts(a.escalatedAt()));
+                ps.setInt(21, a.escalationLevel());
+                ps.setObject(22, ts(a.expiresAt()));
+                ps.setString(23, a.key());
+                ps.executeUpdate();
             }
-            throw e;
-        }
-        c.releaseSavepoint(sp);
-        return true;
+        });
     }
 
     /** Writes every changeable column of an existing alarm; a CLEARED alarm gives up its open key. */
@@ -276,22 +295,15 @@ final class AlarmStore {
                 }
             }
         }
-        Savepoint sp = c.setSavepoint();
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO alarm_processed_event (event_id, processed_at) "
-                + "VALUES (?, ?)")) {
-            ps.setString(1, eventId.toString());
-            ps.setObject(2, ts(now));
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                // the same event handled at the same moment elsewhere (a redelivery to another node)
-                c.rollback(sp);
-                return false;
+        // false: the same event handled at the same moment elsewhere (a redelivery to another node)
+        return insertOnce(c, () -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO alarm_processed_event (event_id, processed_at) "
+                    + "VALUES (?, ?)")) {
+                ps.setString(1, eventId.toString());
+                ps.setObject(2, ts(now));
+                ps.executeUpdate();
             }
-            throw e;
-        }
-        c.releaseSavepoint(sp);
-        return true;
+        });
     }
 
     /** @return how many processed-event records older than {@code before} were removed */
