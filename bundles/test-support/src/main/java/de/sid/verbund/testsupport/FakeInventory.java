@@ -118,6 +118,6 @@ public final class FakeInventory implements DeviceInventory {
 
     @Override
     public SnmpTarget target(Device device) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("FakeInventory makes no SNMP targets: tests that poll use the real Inventory");
     }
 }

@@ -84,8 +84,7 @@ public final class Alarms implements AlarmService {
                     cut(n.site(), 63), n.type(), n.severity(), AlarmState.ACTIVE, description, 1, now, now, null, null, null,
                     null, null, null, null, 0, expires);
             if (store.insertOpen(c, a)) {
-                store.history(c, a.id(), new AlarmHistoryEntry(now, Action.RAISED, actor, a.severity(), cut(note, TEXT_MAX)));
-                publish(c, AlarmEvents.RAISED, a, actor, note, null, now);
+                changed(c, Action.RAISED, AlarmEvents.RAISED, a, actor, cut(note, TEXT_MAX), null, now);
                 return a;
             }
             // lost the race to another raise of this key: count a repeat of its alarm
@@ -103,8 +102,7 @@ public final class Alarms implements AlarmService {
         store.history(c, a.id(), new AlarmHistoryEntry(now, Action.REPEATED, actor, severity, cut(note, TEXT_MAX)));
         if (severity != o.severity()) {
             String why = "repeat with severity " + severity.label() + ": " + o.severity().label() + " → " + severity.label();
-            store.history(c, a.id(), new AlarmHistoryEntry(now, Action.ESCALATED, actor, severity, why));
-            publish(c, AlarmEvents.ESCALATED, a, actor, why, o.severity(), now);
+            changed(c, Action.ESCALATED, AlarmEvents.ESCALATED, a, actor, why, o.severity(), now);
         }
         return a;
     }
@@ -132,8 +130,7 @@ public final class Alarms implements AlarmService {
                 o.acknowledgedAt(), o.acknowledgeNote(), now, actor, why, o.escalatedAt(), o.escalationLevel(),
                 o.expiresAt());
         store.update(c, a);
-        store.history(c, a.id(), new AlarmHistoryEntry(now, Action.CLEARED, actor, a.severity(), why));
-        publish(c, AlarmEvents.CLEARED, a, actor, why, null, now);
+        changed(c, Action.CLEARED, AlarmEvents.CLEARED, a, actor, why, null, now);
         return a;
     }
 
@@ -159,8 +156,7 @@ public final class Alarms implements AlarmService {
                     o.severity(), AlarmState.ACKNOWLEDGED, o.description(), o.count(), o.firstSeen(), o.lastSeen(), actor,
                     now, text, null, null, null, o.escalatedAt(), o.escalationLevel(), o.expiresAt());
             store.update(c, a);
-            store.history(c, a.id(), new AlarmHistoryEntry(now, Action.ACKNOWLEDGED, actor, a.severity(), text));
-            publish(c, AlarmEvents.ACKNOWLEDGED, a, actor, text, null, now);
+            changed(c, Action.ACKNOWLEDGED, AlarmEvents.ACKNOWLEDGED, a, actor, text, null, now);
             return a;
         });
     }
@@ -275,8 +271,7 @@ public final class Alarms implements AlarmService {
                 store.update(c, a);
                 String why = "not acknowledged for " + minutes(Duration.between(since, now)) + ": " + o.severity().label()
                         + " → " + up.label();
-                store.history(c, a.id(), new AlarmHistoryEntry(now, Action.ESCALATED, "system", up, why));
-                publish(c, AlarmEvents.ESCALATED, a, "system", why, o.severity(), now);
+                changed(c, Action.ESCALATED, AlarmEvents.ESCALATED, a, "system", why, o.severity(), now);
                 return true;
             });
             n += done ? 1 : 0;
@@ -307,6 +302,13 @@ public final class Alarms implements AlarmService {
     int pruneProcessed(Duration keep) {
         Instant before = now().minus(keep);
         return db.inTransaction(c -> store.pruneProcessed(c, before));
+    }
+
+    /** A state change of an alarm already written: its history entry and its event, in the same transaction. */
+    private void changed(Connection c, Action action, String eventType, Alarm a, String by, String text, Severity previous,
+                         Instant now) throws SQLException {
+        store.history(c, a.id(), new AlarmHistoryEntry(now, action, by, a.severity(), text));
+        publish(c, eventType, a, by, text, previous, now);
     }
 
     private void publish(Connection c, String type, Alarm a, String by, String note, Severity previous, Instant now)

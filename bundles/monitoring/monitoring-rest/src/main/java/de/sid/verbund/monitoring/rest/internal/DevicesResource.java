@@ -110,10 +110,7 @@ public class DevicesResource {
     public PollSummary poll(@PathParam("id") String id) {
         access.check(WRITE, "device " + id);
         Device d = device(id);
-        DevicePoller p = poller;
-        if (p == null) {
-            throw new ProblemException(ProblemType.UNAVAILABLE, "device polling is not running (no poller installed)");
-        }
+        DevicePoller p = runningPoller();
         try {
             return p.pollNow(d).toCompletableFuture().get(POLL_WAIT_S, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -137,10 +134,7 @@ public class DevicesResource {
     public DeviceStatus status(@PathParam("id") String id) {
         access.check(READ, "device " + id);
         Device d = device(id);
-        DevicePoller p = poller;
-        if (p == null) {
-            throw new ProblemException(ProblemType.UNAVAILABLE, "device polling is not running (no poller installed)");
-        }
+        DevicePoller p = runningPoller();
         return p.status(d.id()).orElse(notPolled(d));
     }
 
@@ -162,11 +156,17 @@ public class DevicesResource {
         Device d = device(id);
         Oid root = oid(oid);
         int rows = walkLimit(limit);
+        DevicePoller p = runningPoller();
+        return await(p.walk(d, root, rows), "walk of device " + d.name());
+    }
+
+    /** @throws ProblemException UNAVAILABLE without a poller installed */
+    private DevicePoller runningPoller() {
         DevicePoller p = poller;
         if (p == null) {
             throw new ProblemException(ProblemType.UNAVAILABLE, "device polling is not running (no poller installed)");
         }
-        return await(p.walk(d, root, rows), "walk of device " + d.name());
+        return p;
     }
 
     /** What a walk without {@code oid} reads: the system group (RFC 3418), as the shell's device-walk. */
