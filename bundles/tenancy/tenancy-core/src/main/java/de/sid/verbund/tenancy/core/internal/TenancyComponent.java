@@ -3,6 +3,7 @@ package de.sid.verbund.tenancy.core.internal;
 import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
 import de.sid.verbund.persistence.Database;
+import de.sid.verbund.security.UserService;
 import de.sid.verbund.tenancy.Authority;
 import de.sid.verbund.tenancy.AuthorityService;
 import de.sid.verbund.tenancy.NewAuthority;
@@ -19,6 +20,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +41,13 @@ public class TenancyComponent implements AuthorityService, QuotaLedger {
     private final JdbcQuotaLedger ledger;
     private volatile String notReady = "starting";
     private volatile boolean stopped;
+    /** The user accounts, while the security area runs: an authority with users is not deleted. */
+    private volatile UserService users;
 
     @Activate
     public TenancyComponent(@Reference Database db) {
         this.db = db;
-        authorities = new AuthorityServiceImpl(db, Clock.systemUTC(), id -> false);
+        authorities = new AuthorityServiceImpl(db, Clock.systemUTC(), this::hasUsers);
         ledger = new JdbcQuotaLedger(db, Clock.systemUTC());
         preparer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "verbund-tenancy-schema");
@@ -69,6 +75,27 @@ public class TenancyComponent implements AuthorityService, QuotaLedger {
             notReady = reason;
             preparer.schedule(() -> prepare(Math.min(retrySeconds * 2, 30)), retrySeconds, TimeUnit.SECONDS);
         }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setUsers(UserService u) {
+        users = u;
+    }
+
+    void unsetUsers(UserService u) {
+        if (users == u) {
+            users = null;
+        }
+    }
+
+    private boolean hasUsers(String authorityId) {
+        UserService u = users;
+        if (u == null) {
+            throw new ProblemException(ProblemType.UNAVAILABLE, "cannot tell whether the authority still has users: "
+                    + "the security area is not running");
+        }
+        return !u.list(authorityId, 1, null).items().isEmpty();
     }
 
     @Deactivate
