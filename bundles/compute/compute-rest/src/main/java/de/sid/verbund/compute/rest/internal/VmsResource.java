@@ -33,8 +33,8 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 
 /**
  * {@code /api/vms}: virtual machines. Authority users see and change only their own
- * authority's VMs ({@code compute:read|write:<authority>}); another authority's VM is answered
- * as unknown (404). SID staff with {@code compute:read:*} see all and may filter by tenant,
+ * authority's VMs ({@code compute:read|write:<authority>}) and read those of the authorities
+ * below it (oversight, {@code ?tenantId=}); another authority's VM is answered as unknown (404). SID staff with {@code compute:read:*} see all and may filter by tenant,
  * host and state. Migration is an operator action ({@code compute:write:platform}, like the host
  * actions of {@link HostsResource}), refused (403) to authority users, also for their own VMs.
  */
@@ -68,10 +68,12 @@ public class VmsResource {
                 access.check("compute:read:*", "vms");
             }
             if (tenant != null && !tenant.equals(caller.authorityId())) {
+                // an authority below the caller's (oversight), else refused
+                access.check(Permissions.of("compute", "read", tenant), "vms");
+            } else {
+                tenant = caller.authorityId();
                 access.check(Permissions.of("compute", "read", tenant), "vms");
             }
-            tenant = caller.authorityId();
-            access.check(Permissions.of("compute", "read", tenant), "vms");
         }
         return compute.vms(new VmFilter(tenant, hostId, parseState(state)), Page.limit(limit), cursor);
     }

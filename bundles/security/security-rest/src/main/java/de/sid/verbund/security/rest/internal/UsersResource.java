@@ -30,8 +30,9 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 
 /**
  * {@code /api/users}: user accounts and API tokens. SID staff with {@code security:read:*} see
- * every user; an authority admin sees and creates only users of their own authority; a user
- * of another authority is answered as unknown (404). Everyone may read their own account
+ * every user; an authority admin creates only users of their own authority; authority users
+ * see their own authority's users and, for oversight, those of the authorities below it
+ * ({@code ?authorityId=}); a user of another authority is answered as unknown (404). Everyone may read their own account
  * ({@code /me}), change their own password and manage their own API tokens, which needs the
  * current password.
  */
@@ -78,10 +79,12 @@ public class UsersResource {
             scope = authorityId == null ? null : Ids.parse(authorityId).toString();
         } else if (caller.authorityId() != null
                 && access.isPermitted(Permissions.of("security", "read", caller.authorityId()))) {
-            if (authorityId != null && !authorityId.equals(caller.authorityId())) {
-                access.check(Permissions.of("security", "read", Ids.parse(authorityId).toString()), "users");
-            }
             scope = caller.authorityId();
+            if (authorityId != null && !authorityId.equals(caller.authorityId())) {
+                // an authority below the caller's (oversight), else refused
+                scope = Ids.parse(authorityId).toString();
+                access.check(Permissions.of("security", "read", scope), "users");
+            }
         } else {
             access.check("security:read:*", "users");
             scope = null;

@@ -144,13 +144,15 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
         }
     }
 
+    /** Binds the authority hierarchy (the tenancy area): oversight permissions, authority checks of new users. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void setHierarchy(TenantHierarchy h) {
+    public void setHierarchy(TenantHierarchy h) {
         hierarchy = h;
     }
 
-    void unsetHierarchy(TenantHierarchy h) {
+    /** Unbinds the hierarchy: from now on every authority stands alone. */
+    public void unsetHierarchy(TenantHierarchy h) {
         if (hierarchy == h) {
             hierarchy = null;
         }

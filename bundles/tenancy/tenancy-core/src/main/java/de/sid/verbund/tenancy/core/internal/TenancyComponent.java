@@ -88,13 +88,14 @@ public class TenancyComponent implements AuthorityService, QuotaLedger {
      */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void setUsers(UserService u, Map<String, Object> props) {
+    public void setUsers(UserService u, Map<String, Object> props) {
         users = u;
         demoUsers = !"false".equalsIgnoreCase(String.valueOf(props.get("demo.users")));
         preparer.execute(this::seedDemo);
     }
 
-    void unsetUsers(UserService u) {
+    /** Unbinds the user accounts: deleting an authority then answers 503. */
+    public void unsetUsers(UserService u) {
         if (users == u) {
             users = null;
         }
