@@ -3,7 +3,6 @@ package de.sid.verbund.tenancy.core.internal;
 import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
 import de.sid.verbund.persistence.Database;
-import de.sid.verbund.security.UserService;
 import de.sid.verbund.tenancy.Authority;
 import de.sid.verbund.tenancy.AuthorityService;
 import de.sid.verbund.tenancy.NewAuthority;
@@ -12,8 +11,8 @@ import de.sid.verbund.tenancy.QuotaUsage;
 import de.sid.verbund.tenancy.Resources;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +20,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,11 +38,7 @@ public class TenancyComponent implements AuthorityService, QuotaLedger {
     private final JdbcQuotaLedger ledger;
     private volatile String notReady = "starting";
     private volatile boolean stopped;
-    /** The user accounts, while the security area runs: an authority with users is not deleted. */
-    private volatile UserService users;
-    private volatile boolean demoUsers;
-    private boolean demoChecked;
-    private int demoAttempts;
+    private volatile Predicate<String> userCheck;
 
     @Activate
     public TenancyComponent(@Reference Database db) {
@@ -71,7 +63,6 @@ public class TenancyComponent implements AuthorityService, QuotaLedger {
                 LOG.info("tenancy ready after the database came back");
             }
             notReady = null;
-            seedDemo();
         } catch (RuntimeException e) {
             String reason = String.valueOf(e.getMessage());
             if (!reason.equals(notReady)) {
@@ -83,67 +74,26 @@ public class TenancyComponent implements AuthorityService, QuotaLedger {
     }
 
     /**
-     * @param props the security component's service properties: its configuration, with
-     *        {@code demo.users} (demo tenants are seeded only when security seeds its demo users)
+     * Tells the component how to find out whether an authority still has user accounts (set by
+     * {@link TenancyUserAccounts} while the security area runs; an authority with users is not
+     * deleted). {@code null}: unknown, deleting answers 503.
      */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    public void setUsers(UserService u, Map<String, Object> props) {
-        users = u;
-        demoUsers = !"false".equalsIgnoreCase(String.valueOf(props.get("demo.users")));
-        preparer.execute(this::seedDemo);
-    }
-
-    /** Unbinds the user accounts: deleting an authority then answers 503. */
-    public void unsetUsers(UserService u) {
-        if (users == u) {
-            users = null;
-        }
+    void setUserCheck(Predicate<String> hasUsers) {
+        userCheck = hasUsers;
     }
 
     private boolean hasUsers(String authorityId) {
-        UserService u = users;
-        if (u == null) {
+        Predicate<String> check = userCheck;
+        if (check == null) {
             throw new ProblemException(ProblemType.UNAVAILABLE, "cannot tell whether the authority still has users: "
                     + "the security area is not running");
         }
-        return !u.list(authorityId, 1, null).items().isEmpty();
+        return check.test(authorityId);
     }
 
-    /**
-     * Seeds the demo tenants and their users once both stores are ready, on the first start of an
-     * empty database, when security's demo users are on.
-     */
-    private synchronized void seedDemo() {
-        UserService u = users;
-        if (demoChecked || notReady != null || u == null || !demoUsers || stopped) {
-            return;
-        }
-        try {
-            // security seeds its own demo users (admin, …) first, on its own thread: until its user
-            // store answers with them, wait (creating users now would keep it from seeding)
-            if (u.list(null, 1, null).items().isEmpty()) {
-                throw new IllegalStateException("the security area has not seeded its demo users yet");
-            }
-        } catch (RuntimeException e) {
-            if (++demoAttempts < 60) {
-                preparer.schedule(this::seedDemo, 2, TimeUnit.SECONDS);
-            } else {
-                LOG.warn("demo tenants not created: {}", e.getMessage());
-            }
-            return;
-        }
-        demoChecked = true;
-        try {
-            if (DemoTenants.seed(authorities, u)) {
-                LOG.warn("created the demo tenants ({} with {} and {}) and their users {} (password = user name): "
-                        + "delete them or set demo.users=false in etc/de.sid.verbund.security.cfg for production",
-                        DemoTenants.MINISTRY, DemoTenants.TAX, DemoTenants.STATISTICS,
-                        DemoTenants.USERS.stream().map(x -> x[0]).toList());
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("demo tenants not created: {}", e.getMessage());
-        }
+    /** @return whether the schema is applied (every call works) */
+    boolean isReady() {
+        return notReady == null;
     }
 
     @Deactivate

@@ -34,6 +34,7 @@ import de.sid.verbund.tenancy.NewAuthority;
 import de.sid.verbund.tenancy.Quota;
 import de.sid.verbund.tenancy.core.internal.AuthorityHierarchy;
 import de.sid.verbund.tenancy.core.internal.TenancyComponent;
+import de.sid.verbund.tenancy.core.internal.TenancyUserAccounts;
 import de.sid.verbund.testsupport.Configs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -116,7 +117,7 @@ class IsolationMatrixTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> security.check().status() == HealthStatus.UP);
         tenancy = new TenancyComponent(db);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> tenancy.list() != null);
-        tenancy.setUsers(security, Map.of("demo.users", "false"));
+        new TenancyUserAccounts(tenancy, security, Map.of("demo.users", "false"));
         security.setHierarchy(new AuthorityHierarchy(tenancy));
 
         m = tenancy.create(authority("Staatsministerium der Finanzen", AuthorityKind.MINISTRY, null));

@@ -21,6 +21,7 @@ import de.sid.verbund.tenancy.LeitwegId;
 import de.sid.verbund.tenancy.Resources;
 import de.sid.verbund.tenancy.core.internal.AuthorityHierarchy;
 import de.sid.verbund.tenancy.core.internal.TenancyComponent;
+import de.sid.verbund.tenancy.core.internal.TenancyUserAccounts;
 import de.sid.verbund.testsupport.Configs;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,7 @@ class TenancyRestTest {
     JdbcDatabase db;
     ShiroSecurity security;
     TenancyComponent tenancy;
+    TenancyUserAccounts accounts;
     AuthoritiesResource authorities;
     QuotasResource quotas;
     final Map<String, Money> costs = new HashMap<>();
@@ -58,8 +60,8 @@ class TenancyRestTest {
         security = new ShiroSecurity(db, Configs.of(SecurityConfig.class, "bcrypt_cost", 4));
         tenancy = new TenancyComponent(db);
         security.setHierarchy(new AuthorityHierarchy(tenancy));
-        // as DS binds it: the security component's properties are its configuration
-        tenancy.setUsers(security, Map.of("demo.users", "true"));
+        // as DS makes it: the security component's properties are its configuration
+        accounts = new TenancyUserAccounts(tenancy, security, Map.of("demo.users", "true"));
         await().atMost(Duration.ofSeconds(60)).until(() -> security.check().status() == HealthStatus.UP);
         authorities = new AuthoritiesResource(tenancy, security);
         quotas = new QuotasResource(tenancy, tenancy, security);
@@ -69,6 +71,7 @@ class TenancyRestTest {
     @AfterEach
     void tearDown() {
         ThreadContext.unbindSubject();
+        accounts.deactivate();
         db.close();
     }
 
@@ -106,9 +109,13 @@ class TenancyRestTest {
         assertThat(authorities.list(null, null).items()).hasSize(3);
 
         // a second start finds the tenants and adds nothing
+        assertThat(accounts.demoOutcome()).isEqualTo("created");
         TenancyComponent again = new TenancyComponent(db);
-        again.setUsers(security, Map.of());
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> again.list().size() == 3);
+        TenancyUserAccounts second = new TenancyUserAccounts(again, security, Map.of());
+        await().atMost(Duration.ofSeconds(30)).until(() -> second.demoOutcome() != null);
+        second.deactivate();
+        assertThat(second.demoOutcome()).startsWith("not needed");
+        assertThat(again.list()).hasSize(3);
         assertThat(security.list(null, 50, null).items()).hasSize(11);
     }
 
