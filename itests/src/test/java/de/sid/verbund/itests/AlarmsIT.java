@@ -138,7 +138,7 @@ public class AlarmsIT extends VerbundTestSupport {
     public void authorityUsersAreRefused() {
         String name = "alarm-user-" + UUID.randomUUID().toString().substring(0, 6);
         Reply created = post("/api/users", ADMIN, "{\"username\":\"" + name + "\",\"password\":\"long-enough-pw\","
-                + "\"authorityId\":\"" + UUID.randomUUID() + "\",\"roles\":[\"authority-admin\"]}");
+                + "\"authorityId\":\"" + newAuthority() + "\",\"roles\":[\"authority-admin\"]}");
         assertEquals(created.body(), 201, created.status());
         String user = basic(name, "long-enough-pw");
 

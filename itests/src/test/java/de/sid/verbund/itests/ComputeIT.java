@@ -85,9 +85,9 @@ public class ComputeIT extends VerbundTestSupport {
 
     @Test
     public void anAuthorityRunsItsOwnVmsAndNobodyElseSeesThem() {
-        String a = UUID.randomUUID().toString();
+        String a = newAuthority();
         String userA = tenantUser("authority-user", a);
-        String userB = tenantUser("authority-user", UUID.randomUUID().toString());
+        String userB = tenantUser("authority-user", newAuthority());
         Reply created = post("/api/vms", userA, "{\"name\":\"app-1\",\"vcpu\":2,\"ramMib\":2048,\"diskGib\":10,\"image\":\"debian-12\"}");
         assertEquals(created.body(), 201, created.status());
         JsonNode vm = created.json();

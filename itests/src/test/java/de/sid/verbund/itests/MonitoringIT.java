@@ -154,7 +154,7 @@ public class MonitoringIT extends VerbundTestSupport {
     @Test
     public void authorityUsersAreRefusedTheDeviceAndItsWalk() {
         String id = register("refused-it", "procurve_2520");
-        String authority = UUID.randomUUID().toString();
+        String authority = newAuthority();
         String name = "auth-" + UUID.randomUUID().toString().substring(0, 6);
         Reply u = post("/api/users", ADMIN, "{\"username\":\"" + name + "\",\"password\":\"long-enough-pw\",\"authorityId\":\""
                 + authority + "\",\"roles\":[\"authority-admin\"]}");

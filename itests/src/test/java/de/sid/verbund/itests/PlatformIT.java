@@ -81,7 +81,7 @@ public class PlatformIT extends VerbundTestSupport {
         assertEquals("UP", anonymous.json().path("status").asText());
         assertTrue(anonymous.body(), anonymous.json().path("components").isMissingNode());
         String suffix = UUID.randomUUID().toString().substring(0, 6);
-        assertEquals(201, post("/api/users", ADMIN, user("viewer-" + suffix, UUID.randomUUID().toString(), "authority-viewer")).status());
+        assertEquals(201, post("/api/users", ADMIN, user("viewer-" + suffix, newAuthority(), "authority-viewer")).status());
         Reply tenant = get("/api/health", basic("viewer-" + suffix, "long-enough-pw"));
         assertEquals(200, tenant.status());
         assertTrue(tenant.body(), tenant.json().path("components").isMissingNode());
@@ -165,8 +165,8 @@ public class PlatformIT extends VerbundTestSupport {
 
     @Test
     public void anotherAuthorityIsRefused() {
-        String a = UUID.randomUUID().toString();
-        String b = UUID.randomUUID().toString();
+        String a = newAuthority();
+        String b = newAuthority();
         String suffix = UUID.randomUUID().toString().substring(0, 6);
         assertEquals(201, post("/api/users", ADMIN, user("adm-a-" + suffix, a, "authority-admin")).status());
         Reply userB = post("/api/users", ADMIN, user("usr-b-" + suffix, b, "authority-user"));

@@ -98,6 +98,22 @@ public abstract class VerbundTestSupport {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Creates a ministry (as the demo admin) for tenant users of a test: a user with an authority
+     * role must belong to an existing authority.
+     *
+     * @return its id
+     */
+    protected static String newAuthority() {
+        String name = "IT-Ministerium " + java.util.UUID.randomUUID().toString().substring(0, 8);
+        Reply r = post("/api/authorities", basic("admin", "admin"), "{\"name\":\"" + name + "\",\"kind\":\"MINISTRY\","
+                + "\"costCentre\":\"IT-1\",\"billingMode\":\"INTERNAL\"}");
+        if (r.status() != 201) {
+            throw new AssertionError("authority not created (" + r.status() + "): " + r.body());
+        }
+        return r.json().path("id").asText();
+    }
+
     /** A response: status, headers and body. */
     protected record Reply(int status, String contentType, String wwwAuthenticate, String body) {
         JsonNode json() {
