@@ -30,4 +30,17 @@ public interface Outbox {
      *         then rolls back)
      */
     void add(Connection connection, String topic, DomainEvent event) throws java.sql.SQLException;
+
+    /**
+     * Records a command, to be sent to the point-to-point {@code queue} once the caller's
+     * transaction commits ({@link EventBus#send}: exactly one consumer of the queue gets it). Rows
+     * for topics and queues leave in one order, the order they were written.
+     *
+     * @param connection the caller's transaction; the command shares its fate
+     * @param queue dotted queue name, e.g. {@code compute.commands}
+     * @param event the command
+     * @throws IllegalArgumentException for an invalid queue name or a payload that is not JSON-compatible
+     * @throws java.sql.SQLException when the row cannot be written (the caller's transaction then rolls back)
+     */
+    void send(Connection connection, String queue, DomainEvent event) throws java.sql.SQLException;
 }
