@@ -16,6 +16,7 @@ import java.sql.Connection;
  * lock (as every area's state changes are). {@link DomainEvent#occurredAt()} is kept to the
  * microsecond.
  */
+@FunctionalInterface
 public interface Outbox {
     /**
      * Records an event, to be published on {@code topic} once the caller's transaction commits.
@@ -41,6 +42,10 @@ public interface Outbox {
      * @param event the command
      * @throws IllegalArgumentException for an invalid queue name or a payload that is not JSON-compatible
      * @throws java.sql.SQLException when the row cannot be written (the caller's transaction then rolls back)
+     * @throws IllegalStateException from an outbox that records topic events only (the default:
+     *         it keeps {@code Outbox} a functional interface for test doubles of {@link #add})
      */
-    void send(Connection connection, String queue, DomainEvent event) throws java.sql.SQLException;
+    default void send(Connection connection, String queue, DomainEvent event) throws java.sql.SQLException {
+        throw new IllegalStateException("this outbox records topic events only, no commands for queue " + queue);
+    }
 }
