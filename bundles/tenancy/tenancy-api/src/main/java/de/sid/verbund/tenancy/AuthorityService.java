@@ -15,6 +15,13 @@ public interface AuthorityService {
     /** Replaces an authority's data; its kind and parent stay. */
     Authority update(String id, NewAuthority authority);
 
+    /**
+     * Deletes an authority that has no children, no quota reservations and no user accounts.
+     *
+     * @throws de.sid.verbund.core.ProblemException NOT_FOUND; CONFLICT naming what is still there
+     */
+    void delete(String id);
+
     Optional<Authority> find(String id);
 
     /** @return every authority, parents before their children */

@@ -7,7 +7,7 @@
  * resources against the quotas of a unit and, summed, of its parents.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package de.sid.verbund.tenancy;
 
 import org.osgi.annotation.bundle.Export;
