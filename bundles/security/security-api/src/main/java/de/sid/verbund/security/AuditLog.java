@@ -2,7 +2,12 @@ package de.sid.verbund.security;
 
 import de.sid.verbund.core.Page;
 
-/** The append-only audit log. */
+/**
+ * The append-only, hash-chained audit log: each entry carries the SHA-256 of the previous entry's
+ * hash and its own content, appended one at a time (also from several nodes sharing the database)
+ * so that the chain never forks. Entries older than the configured retention are deleted from the
+ * old end; the chain stays verifiable from the oldest kept entry.
+ */
 public interface AuditLog {
     /**
      * Appends an entry (in its own transaction, or the caller's if one is open).
@@ -14,4 +19,14 @@ public interface AuditLog {
 
     /** Newest first. */
     Page<AuditEntry> list(int limit, String cursor);
+
+    /**
+     * Newest first, filtered.
+     *
+     * @throws de.sid.verbund.core.ProblemException BAD_REQUEST for an invalid cursor
+     */
+    Page<AuditEntry> query(AuditQuery query, int limit, String cursor);
+
+    /** Checks the hash chain from the oldest kept entry to the newest. */
+    AuditVerification verify();
 }

@@ -21,4 +21,8 @@ public @interface SecurityConfig {
     @AttributeDefinition(name = "Lock duration (s)", description = "How long password logins stay locked after "
             + "lock.after.failures failures; an admin's new password or verbund:user-unlock ends it early")
     long lock_duration_s() default 900;
+
+    @AttributeDefinition(name = "Audit retention (days)", description = "Audit entries older than this are deleted "
+            + "(checked hourly; the hash chain stays verifiable from the oldest kept entry). 0 keeps every entry.")
+    int audit_retention_days() default 0;
 }

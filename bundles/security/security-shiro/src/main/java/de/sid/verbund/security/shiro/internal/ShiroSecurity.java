@@ -13,6 +13,9 @@ import de.sid.verbund.security.AccessControl;
 import de.sid.verbund.security.ApiToken;
 import de.sid.verbund.security.AuditEntry;
 import de.sid.verbund.security.AuditLog;
+import de.sid.verbund.security.AuditQuery;
+import de.sid.verbund.security.AuditVerification;
+import de.sid.verbund.security.TenantHierarchy;
 import de.sid.verbund.security.Caller;
 import de.sid.verbund.security.NewUser;
 import de.sid.verbund.security.User;
@@ -39,6 +42,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +80,8 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
     /** Whether the last authentication failed because the user database did; guarded by {@code this} for writes. */
     private volatile boolean databaseDown;
     private long outageLoggedAt;
+    /** The authority hierarchy, while the tenancy area runs. */
+    private volatile TenantHierarchy hierarchy;
 
     /**
      * Activation never waits for the database: the schema is applied (and demo users seeded) on a
@@ -118,8 +126,8 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
         this.db = db;
         this.config = config;
         this.users = users;
-        audit = new JdbcAuditLog(db);
-        securityManager = new DefaultSecurityManager(new VerbundRealm(users, clock));
+        audit = new JdbcAuditLog(db, clock);
+        securityManager = new DefaultSecurityManager(new VerbundRealm(users, clock, () -> hierarchy));
         DefaultSessionStorageEvaluator noSessions = new DefaultSessionStorageEvaluator();
         noSessions.setSessionStorageEnabled(false);
         ((DefaultSubjectDAO) securityManager.getSubjectDAO()).setSessionStorageEvaluator(noSessions);
@@ -130,6 +138,38 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
         });
         if (background) {
             preparer.execute(() -> prepareWithRetry(1));
+        }
+        if (config.audit_retention_days() > 0) {
+            preparer.scheduleWithFixedDelay(this::applyRetention, 1, 60, TimeUnit.MINUTES);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setHierarchy(TenantHierarchy h) {
+        hierarchy = h;
+    }
+
+    void unsetHierarchy(TenantHierarchy h) {
+        if (hierarchy == h) {
+            hierarchy = null;
+        }
+    }
+
+    /** Deletes audit entries older than {@code audit.retention.days}; logged and audited when it deletes any. */
+    void applyRetention() {
+        if (notReady != null) {
+            return;
+        }
+        try {
+            int n = audit.deleteOlderThan(Duration.ofDays(config.audit_retention_days()));
+            if (n > 0) {
+                LOG.info("audit retention: deleted {} entries older than {} days", n, config.audit_retention_days());
+                audit.record("system", "audit retention", "audit", "SUCCESS", "deleted " + n + " entries older than "
+                        + config.audit_retention_days() + " days");
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("audit retention failed, retrying within the hour: {}", e.getMessage());
         }
     }
 
@@ -144,6 +184,10 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
     private boolean prepare() {
         try {
             db.migrate("security", ShiroSecurity.class.getClassLoader());
+            int chained = audit.chainUnchained();
+            if (chained > 0) {
+                LOG.info("audit log: chained {} entries written before the hash chain existed", chained);
+            }
             if (config.demo_users() && users.seedDemoUsers()) {
                 LOG.warn("created demo users admin, operator, monitor, clerk (password = user name): "
                         + "change their passwords or set demo.users=false in etc/{}.cfg", SecurityConfig.PID);
@@ -348,8 +392,20 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
         return users.findByUsername(username);
     }
 
+    /**
+     * Creates a user; with the tenancy area running, an authority id must name an existing
+     * authority (BAD_REQUEST otherwise).
+     */
     @Override
     public User create(NewUser user) {
+        TenantHierarchy h = hierarchy;
+        if (h != null && user != null && user.authorityId() != null && !user.authorityId().isBlank()) {
+            String id = Ids.parse(user.authorityId()).toString();
+            if (!h.exists(id)) {
+                throw new ProblemException(ProblemType.BAD_REQUEST, "invalid user: authorityId: no authority " + id,
+                        java.util.List.of("authorityId: no authority " + id), null);
+            }
+        }
         return users.create(user);
     }
 
@@ -404,5 +460,20 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
     @Override
     public Page<AuditEntry> list(int limit, String cursor) {
         return audit.list(limit, cursor);
+    }
+
+    @Override
+    public Page<AuditEntry> query(AuditQuery query, int limit, String cursor) {
+        return audit.query(query, limit, cursor);
+    }
+
+    @Override
+    public AuditVerification verify() {
+        return audit.verify();
+    }
+
+    /** For tests and the retention job: the audit log itself. */
+    JdbcAuditLog auditLog() {
+        return audit;
     }
 }

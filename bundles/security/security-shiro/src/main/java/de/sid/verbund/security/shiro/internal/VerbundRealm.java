@@ -3,7 +3,10 @@ package de.sid.verbund.security.shiro.internal;
 import de.sid.verbund.persistence.PersistenceException;
 import de.sid.verbund.security.Caller;
 import de.sid.verbund.security.User;
+import de.sid.verbund.security.TenantHierarchy;
 import java.time.Clock;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.shiro.authc.AuthenticationException;
 import org.apache.shiro.authc.AuthenticationInfo;
 import org.apache.shiro.authc.AuthenticationToken;
@@ -23,16 +26,21 @@ import org.apache.shiro.subject.PrincipalCollection;
 /**
  * Shiro realm over the user table: HTTP Basic (bcrypt-checked; repeated failures lock password
  * logins for a while) and bearer API tokens (SHA-256 looked up, expiry checked). The principal is a
- * {@link Caller}; permissions come from {@link RolePermissions}. No caching: a lock or role
+ * {@link Caller}; permissions come from {@link RolePermissions}, with the authorities below the
+ * caller's from the optional {@link TenantHierarchy}. No caching: a lock or role
  * change applies to the next request.
  */
 final class VerbundRealm extends AuthorizingRealm {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VerbundRealm.class);
     private final JdbcUsers users;
     private final Clock clock;
+    private final Supplier<TenantHierarchy> hierarchy;
 
-    VerbundRealm(JdbcUsers users, Clock clock) {
+    /** @param hierarchy the authority hierarchy when the tenancy area runs, else {@code null} */
+    VerbundRealm(JdbcUsers users, Clock clock, Supplier<TenantHierarchy> hierarchy) {
         this.users = users;
         this.clock = clock;
+        this.hierarchy = hierarchy;
         setName("verbund");
         setCachingEnabled(false);
         setAuthenticationTokenClass(AuthenticationToken.class);
@@ -102,7 +110,24 @@ final class VerbundRealm extends AuthorizingRealm {
     protected AuthorizationInfo doGetAuthorizationInfo(PrincipalCollection principals) {
         Caller c = principals.oneByType(Caller.class);
         SimpleAuthorizationInfo info = new SimpleAuthorizationInfo(c.roles());
-        info.setStringPermissions(RolePermissions.of(c.roles(), c.authorityId()));
+        info.setStringPermissions(RolePermissions.of(c.roles(), c.authorityId(), descendants(c)));
         return info;
+    }
+
+    /**
+     * The authorities below the caller's, for oversight reads. Without the tenancy area, or while
+     * it cannot answer, none: the caller keeps exactly the own authority's permissions (fail closed).
+     */
+    private Set<String> descendants(Caller c) {
+        TenantHierarchy h = hierarchy.get();
+        if (h == null || c.authorityId() == null) {
+            return Set.of();
+        }
+        try {
+            return h.descendants(c.authorityId());
+        } catch (RuntimeException e) {
+            LOG.warn("authority hierarchy unavailable, {} gets no oversight permissions now: {}", c.username(), e.getMessage());
+            return Set.of();
+        }
     }
 }
