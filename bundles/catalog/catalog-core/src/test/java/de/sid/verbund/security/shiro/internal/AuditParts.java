@@ -11,6 +11,6 @@ public final class AuditParts {
     /** Applies the security schema. @return the audit log in table {@code audit} */
     public static AuditLog auditLog(Database db) {
         db.migrate("security", AuditParts.class.getClassLoader());
-        return new JdbcAuditLog(db);
+        return new JdbcAuditLog(db, java.time.Clock.systemUTC());
     }
 }
