@@ -129,20 +129,23 @@ final class CatalogServiceImpl implements CatalogService {
 
     // --- offerings -------------------------------------------------------------------------------
 
-    /** The demo sizes; seeded once, into an empty catalogue. */
+    /**
+     * The demo sizes; seeded once, into an empty catalogue. Disks are kept small enough that the
+     * demo hosts run them: libvirt's test driver reports 100 GiB per storage pool.
+     */
     static List<NewOffering> defaultOfferings() {
         return List.of(
-                new NewOffering("vm-s", Offering.KIND_VM, "VM S", "Small virtual server: 1 vCPU, 2 GiB RAM, 20 GiB disk, "
-                        + "Debian 12. No approval needed.", new Sizing(1, 2048, 20, "debian-12"), Map.of(), ApprovalPolicy.NONE),
-                new NewOffering("vm-m", Offering.KIND_VM, "VM M", "Medium virtual server: 2 vCPU, 4 GiB RAM, 40 GiB disk, "
-                        + "Debian 12. Approved by an admin of your authority.", new Sizing(2, 4096, 40, "debian-12"), Map.of(),
+                new NewOffering("vm-s", Offering.KIND_VM, "VM S", "Small virtual server: 1 vCPU, 2 GiB RAM, 10 GiB disk, "
+                        + "Debian 12. No approval needed.", new Sizing(1, 2048, 10, "debian-12"), Map.of(), ApprovalPolicy.NONE),
+                new NewOffering("vm-m", Offering.KIND_VM, "VM M", "Medium virtual server: 2 vCPU, 4 GiB RAM, 20 GiB disk, "
+                        + "Debian 12. Approved by an admin of your authority.", new Sizing(2, 4096, 20, "debian-12"), Map.of(),
                         ApprovalPolicy.AUTHORITY_ADMIN),
-                new NewOffering("vm-l", Offering.KIND_VM, "VM L", "Large virtual server: 4 vCPU, 8 GiB RAM, 80 GiB disk, "
-                        + "Debian 12. Approved by an admin of your authority.", new Sizing(4, 8192, 80, "debian-12"), Map.of(),
+                new NewOffering("vm-l", Offering.KIND_VM, "VM L", "Large virtual server: 4 vCPU, 8 GiB RAM, 40 GiB disk, "
+                        + "Debian 12. Approved by an admin of your authority.", new Sizing(4, 8192, 40, "debian-12"), Map.of(),
                         ApprovalPolicy.AUTHORITY_ADMIN),
                 new NewOffering("vm-xl", Offering.KIND_VM, "VM XL", "Extra large virtual server: 8 vCPU, 16 GiB RAM, "
-                        + "160 GiB disk, Debian 12. Approved by an admin of your authority and then by SID operations.",
-                        new Sizing(8, 16384, 160, "debian-12"), Map.of(), ApprovalPolicy.AUTHORITY_ADMIN_AND_SID_OPERATOR));
+                        + "80 GiB disk, Debian 12. Approved by an admin of your authority and then by SID operations.",
+                        new Sizing(8, 16384, 80, "debian-12"), Map.of(), ApprovalPolicy.AUTHORITY_ADMIN_AND_SID_OPERATOR));
     }
 
     private void seed() {

@@ -116,10 +116,10 @@ class CatalogServiceTest {
         List<Offering> offerings = catalog.offerings(false);
         assertThat(offerings).extracting(Offering::code, o -> o.sizing().vcpu(), o -> o.sizing().ramMib(), o -> o.sizing().diskGib(),
                 Offering::approval).containsExactly(
-                tuple("vm-l", 4, 8192L, 80, ApprovalPolicy.AUTHORITY_ADMIN),
-                tuple("vm-m", 2, 4096L, 40, ApprovalPolicy.AUTHORITY_ADMIN),
-                tuple("vm-s", 1, 2048L, 20, ApprovalPolicy.NONE),
-                tuple("vm-xl", 8, 16384L, 160, ApprovalPolicy.AUTHORITY_ADMIN_AND_SID_OPERATOR));
+                tuple("vm-l", 4, 8192L, 40, ApprovalPolicy.AUTHORITY_ADMIN),
+                tuple("vm-m", 2, 4096L, 20, ApprovalPolicy.AUTHORITY_ADMIN),
+                tuple("vm-s", 1, 2048L, 10, ApprovalPolicy.NONE),
+                tuple("vm-xl", 8, 16384L, 80, ApprovalPolicy.AUTHORITY_ADMIN_AND_SID_OPERATOR));
         assertThat(offerings).allSatisfy(o -> {
             assertThat(o.price()).isNull();
             assertThat(o.version()).isEqualTo(1);
@@ -152,7 +152,7 @@ class CatalogServiceTest {
 
         assertThat(catalog.order(before.id()).orElseThrow().offered()).satisfies(o -> {
             assertThat(o.version()).isEqualTo(1);
-            assertThat(o.sizing().diskGib()).isEqualTo(40);
+            assertThat(o.sizing().diskGib()).isEqualTo(20);
         });
         assertThat(after.offered().version()).isEqualTo(2);
         assertThat(after.offered().sizing().diskGib()).isEqualTo(60);
@@ -185,7 +185,7 @@ class CatalogServiceTest {
 
         assertThat(receipt.order().state()).isEqualTo(OrderState.PROVISIONING);
         assertThat(receipt.warnings()).isEmpty();
-        assertThat(f.ledger.usage(tenant).reserved()).isEqualTo(new Resources(3, 6144, 60, 3));
+        assertThat(f.ledger.usage(tenant).reserved()).isEqualTo(new Resources(3, 6144, 30, 3));
         Order done = awaitState(receipt.order().id(), OrderState.FULFILLED);
         assertThat(done.vmIds()).hasSize(3);
         List<Vm> vms = done.vmIds().stream().map(id -> f.compute.vm(id).orElseThrow()).toList();
@@ -203,7 +203,7 @@ class CatalogServiceTest {
         assertThat(audit).extracting(AuditEntry::action).containsExactly("order.fulfilled", "order.provisioning", "order.approved",
                 "order.submitted");
         // the quota stays held by the running VMs
-        assertThat(f.ledger.usage(tenant).reserved()).isEqualTo(new Resources(3, 6144, 60, 3));
+        assertThat(f.ledger.usage(tenant).reserved()).isEqualTo(new Resources(3, 6144, 30, 3));
     }
 
     @Test
@@ -212,7 +212,7 @@ class CatalogServiceTest {
         Order o = catalog.submit(provision(tenant, "vm-xl", 1, "big"), user).order();
         assertThat(o.state()).isEqualTo(OrderState.SUBMITTED);
         assertThat(o.approvalsNeeded()).containsExactly(Approval.AUTHORITY_ADMIN, Approval.SID_OPERATOR);
-        assertThat(f.ledger.usage(tenant).reserved()).isEqualTo(new Resources(8, 16384, 160, 1));
+        assertThat(f.ledger.usage(tenant).reserved()).isEqualTo(new Resources(8, 16384, 80, 1));
 
         ProblemException own = catchThrowableOfType(() -> catalog.approve(o.id(), user, null), ProblemException.class);
         assertThat(own.type()).isEqualTo(ProblemType.FORBIDDEN);
@@ -235,7 +235,7 @@ class CatalogServiceTest {
 
         // 16 GiB fits on no host (14 GiB after the reserve): compute refuses, the order fails
         Order failed = awaitState(o.id(), OrderState.FAILED);
-        assertThat(failed.reason()).isEqualTo("VM big: no capacity for 8 vCPU, 16384 MiB, 160 GiB: no host of the platform has "
+        assertThat(failed.reason()).isEqualTo("VM big: no capacity for 8 vCPU, 16384 MiB, 80 GiB: no host of the platform has "
                 + "room for it now");
         assertThat(f.ledger.usage(tenant).reserved()).isEqualTo(Resources.NONE);
         assertThat(catalog.transitions(o.id())).extracting(OrderTransition::to).containsExactly(OrderState.SUBMITTED,
@@ -277,7 +277,7 @@ class CatalogServiceTest {
             pool.shutdownNow();
         }
         assertThat(catalog.orders(new OrderFilter(tenant, null), 10, null).items()).hasSize(1);
-        assertThat(f.ledger.usage(tenant).reserved()).isEqualTo(new Resources(4, 8192, 80, 1));
+        assertThat(f.ledger.usage(tenant).reserved()).isEqualTo(new Resources(4, 8192, 40, 1));
     }
 
     @Test
@@ -341,7 +341,7 @@ class CatalogServiceTest {
         assertThat(d.state()).isEqualTo(OrderState.PROVISIONING);
         awaitState(d.id(), OrderState.FULFILLED);
         assertThat(f.compute.vm(o.vmIds().get(0)).orElseThrow().state()).isEqualTo(VmState.DELETED);
-        assertThat(f.ledger.usage(tenant).reserved()).isEqualTo(new Resources(1, 2048, 20, 1));
+        assertThat(f.ledger.usage(tenant).reserved()).isEqualTo(new Resources(1, 2048, 10, 1));
 
         // a VM deleted outside the catalogue frees its quota as well
         f.compute.delete(o.vmIds().get(1));
