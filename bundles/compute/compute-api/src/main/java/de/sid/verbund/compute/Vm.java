@@ -8,7 +8,7 @@ import java.time.Instant;
  * @param id VM id = domain UUID
  * @param name name, unique among the live VMs of its tenant
  * @param tenantId the owning authority
- * @param offeringId the catalogue offering it was ordered as, or {@code null}
+ * @param offeringId the code of the catalogue offering it was ordered as (e.g. {@code vm-m}), or {@code null}
  * @param hostId the host it is placed on
  * @param state its state
  * @param vcpu virtual CPUs

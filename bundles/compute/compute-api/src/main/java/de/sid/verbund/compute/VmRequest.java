@@ -5,7 +5,8 @@ package de.sid.verbund.compute;
  *
  * @param name 1–63 characters of {@code a-z 0-9 -}, unique among the tenant's live VMs
  * @param tenantId the owning authority (UUID)
- * @param offeringId the catalogue offering, or {@code null}
+ * @param offeringId the catalogue offering's code (e.g. {@code vm-m}, what billing prices by; 1–36
+ *        of {@code A-Z a-z 0-9 . _ -}), or {@code null}
  * @param vcpu 1..64
  * @param ramMib 256..1048576
  * @param diskGib 1..16384

@@ -16,6 +16,7 @@ import java.sql.Connection;
  * lock (as every area's state changes are). {@link DomainEvent#occurredAt()} is kept to the
  * microsecond.
  */
+@FunctionalInterface
 public interface Outbox {
     /**
      * Records an event, to be published on {@code topic} once the caller's transaction commits.
@@ -30,4 +31,21 @@ public interface Outbox {
      *         then rolls back)
      */
     void add(Connection connection, String topic, DomainEvent event) throws java.sql.SQLException;
+
+    /**
+     * Records a command, to be sent to the point-to-point {@code queue} once the caller's
+     * transaction commits ({@link EventBus#send}: exactly one consumer of the queue gets it). Rows
+     * for topics and queues leave in one order, the order they were written.
+     *
+     * @param connection the caller's transaction; the command shares its fate
+     * @param queue dotted queue name, e.g. {@code compute.commands}
+     * @param event the command
+     * @throws IllegalArgumentException for an invalid queue name or a payload that is not JSON-compatible
+     * @throws java.sql.SQLException when the row cannot be written (the caller's transaction then rolls back)
+     * @throws IllegalStateException from an outbox that records topic events only (the default:
+     *         it keeps {@code Outbox} a functional interface for test doubles of {@link #add})
+     */
+    default void send(Connection connection, String queue, DomainEvent event) throws java.sql.SQLException {
+        throw new IllegalStateException("this outbox records topic events only, no commands for queue " + queue);
+    }
 }

@@ -371,8 +371,9 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         if (r.image() != null && !r.image().matches("[A-Za-z0-9._-]{1,100}")) {
             errors.add("image must be a volume name of letters, digits, '.', '_', '-'");
         }
-        if (r.offeringId() != null && !r.offeringId().matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
-            errors.add("offeringId must be a UUID");
+        // the catalogue's offering code (vm-m), which billing prices by; a UUID matches too
+        if (r.offeringId() != null && !r.offeringId().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,35}")) {
+            errors.add("offeringId must be an offering code of 1-36 letters, digits, '.', '_', '-'");
         }
         if (r.site() != null && (r.site().isBlank() || r.site().length() > 63)) {
             errors.add("site must have 1-63 characters");

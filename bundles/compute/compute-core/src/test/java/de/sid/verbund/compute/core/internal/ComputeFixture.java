@@ -154,6 +154,11 @@ final class ComputeFixture implements BeforeAllCallback, AfterAllCallback, After
         }
     }
 
+    /** @return the real event bus (embedded Artemis) */
+    de.sid.verbund.messaging.EventBus bus() {
+        return bus;
+    }
+
     /** @return the real libvirt provider */
     LibvirtProvider libvirt() {
         return libvirt;

@@ -447,7 +447,7 @@ class ComputeServiceImplTest {
         ProblemException longOffering = catchThrowableOfType(() -> compute.createVm(new VmRequest("x", tenant, "x".repeat(5000),
                 1, 512, 10, null, null, null, null)), ProblemException.class);
         assertThat(longOffering.type()).isEqualTo(ProblemType.BAD_REQUEST);
-        assertThat(longOffering.getMessage()).contains("offeringId must be a UUID");
+        assertThat(longOffering.getMessage()).contains("offeringId must be an offering code");
     }
 
     @Test

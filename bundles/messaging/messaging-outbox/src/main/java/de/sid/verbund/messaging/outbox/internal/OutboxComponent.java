@@ -89,6 +89,16 @@ public class OutboxComponent implements Outbox, HealthIndicator {
         r.add(connection, topic, event);
     }
 
+    /** @throws SQLException also when the outbox is not ready yet (its schema could not be applied) */
+    @Override
+    public void send(Connection connection, String queue, DomainEvent event) throws SQLException {
+        OutboxRelay r = relay;
+        if (r == null) {
+            throw new SQLTransientConnectionException("the event outbox is not ready yet: " + notReady);
+        }
+        r.send(connection, queue, event);
+    }
+
     @Override
     public String name() {
         return "outbox";

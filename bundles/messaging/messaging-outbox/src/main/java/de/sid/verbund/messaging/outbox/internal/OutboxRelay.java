@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The relay takes up to {@value #BATCH} rows in {@code seq} order under the lock of the single
  * row of {@code messaging_outbox_relay} (one relay at a time, also across nodes sharing a
- * PostgreSQL database), publishes each run of rows of one topic in one broker transaction,
+ * PostgreSQL database), publishes each run of rows of one topic in one broker transaction (rows
+ * for a queue, written by {@link #send}, are sent one by one),
  * deletes exactly the rows it published and commits. When the broker refuses, nothing is
  * deleted and the relay retries with back-off (1 s doubling to 30 s). A batch the broker refuses
  * as a whole (e.g. it holds an event published before a crash, which duplicate detection
@@ -45,6 +46,8 @@ public final class OutboxRelay implements Outbox, AutoCloseable {
     /** Rows per relay transaction. */
     public static final int BATCH = 500;
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final String TOPIC_ROUTING = "topic";
+    private static final String QUEUE_ROUTING = "queue";
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)*");
     private static final long EAGER_NANOS = Duration.ofMillis(100).toNanos();
     private static final TypeReference<Map<String, Object>> PAYLOAD = new TypeReference<>() {
@@ -80,8 +83,17 @@ public final class OutboxRelay implements Outbox, AutoCloseable {
 
     @Override
     public void add(Connection connection, String topic, DomainEvent event) throws SQLException {
+        insert(connection, TOPIC_ROUTING, topic, event);
+    }
+
+    @Override
+    public void send(Connection connection, String queue, DomainEvent event) throws SQLException {
+        insert(connection, QUEUE_ROUTING, queue, event);
+    }
+
+    private void insert(Connection connection, String routing, String topic, DomainEvent event) throws SQLException {
         if (topic == null || !TOPIC.matcher(topic).matches()) {
-            throw new IllegalArgumentException("topic name must be dotted words of letters, digits, '-' and '_': " + topic);
+            throw new IllegalArgumentException(routing + " name must be dotted words of letters, digits, '-' and '_': " + topic);
         }
         String payload;
         try {
@@ -91,7 +103,7 @@ public final class OutboxRelay implements Outbox, AutoCloseable {
                     + ") has a payload that is not JSON-compatible: " + e.getOriginalMessage(), e);
         }
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO messaging_outbox (topic, event_id, type, "
-                + "tenant_id, occurred_at, payload) VALUES (?, ?, ?, ?, ?, ?)")) {
+                + "tenant_id, occurred_at, payload, routing) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, topic);
             ps.setString(2, event.eventId().toString());
             ps.setString(3, event.type());
@@ -99,6 +111,7 @@ public final class OutboxRelay implements Outbox, AutoCloseable {
             // both databases keep microseconds (H2 would round the nanoseconds, PostgreSQL truncate)
             ps.setObject(5, event.occurredAt().truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC));
             ps.setString(6, payload);
+            ps.setString(7, routing);
             ps.executeUpdate();
         }
         lastAdd = System.nanoTime();
@@ -186,11 +199,12 @@ public final class OutboxRelay implements Outbox, AutoCloseable {
             List<Long> seqs = new ArrayList<>();
             List<String> topics = new ArrayList<>();
             List<DomainEvent> events = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, topic, event_id, type, tenant_id, occurred_at, payload "
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, topic, event_id, type, tenant_id, occurred_at, payload, routing "
                     + "FROM messaging_outbox ORDER BY seq LIMIT " + BATCH); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     seqs.add(rs.getLong(1));
-                    topics.add(rs.getString(2));
+                    // a queue's name is kept apart from a topic's of the same name by the prefix
+                    topics.add(QUEUE_ROUTING.equals(rs.getString(8)) ? "queue:" + rs.getString(2) : rs.getString(2));
                     events.add(new DomainEvent(UUID.fromString(rs.getString(3)), rs.getString(4),
                             rs.getObject(6, OffsetDateTime.class).toInstant(), rs.getString(5), payload(rs.getString(7))));
                 }
@@ -218,6 +232,13 @@ public final class OutboxRelay implements Outbox, AutoCloseable {
     }
 
     private void publish(String topic, List<DomainEvent> events) {
+        if (topic.startsWith("queue:")) {
+            // commands: one send each (the broker stores each before send returns)
+            for (DomainEvent e : events) {
+                bus.send(topic.substring("queue:".length()), e);
+            }
+            return;
+        }
         try {
             bus.publish(topic, events);
         } catch (RuntimeException batch) {

@@ -96,6 +96,34 @@ class OutboxRelayTest {
     }
 
     @Test
+    void commandsGoToTheirQueueInOrderWithTheTopicsEventsAround() {
+        String queue = "outbox.commands-" + UUID.randomUUID().toString().substring(0, 8);
+        List<DomainEvent> commands = new CopyOnWriteArrayList<>();
+        try (Subscription consumer = broker.consume(queue, commands::add)) {
+            DomainEvent before = event(1);
+            DomainEvent first = event(2);
+            DomainEvent second = event(3);
+            DomainEvent after = event(4);
+            db.inTransaction(c -> {
+                relay.add(c, TOPIC, before);
+                relay.send(c, queue, first);
+                relay.send(c, queue, second);
+                relay.add(c, TOPIC, after);
+                return null;
+            });
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(commands).extracting(DomainEvent::eventId)
+                    .containsExactly(first.eventId(), second.eventId()));
+            await().untilAsserted(() -> assertThat(received).extracting(DomainEvent::eventId)
+                    .containsExactly(before.eventId(), after.eventId()));
+            assertThat(relay.backlog()[0]).isZero();
+        }
+        assertThatThrownBy(() -> db.inTransaction(c -> {
+            relay.send(c, "not a queue", event(5));
+            return null;
+        })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("queue name");
+    }
+
+    @Test
     void eventsOfARolledBackTransactionAreNeverPublished() {
         DomainEvent lost = event(1);
         assertThatThrownBy(() -> db.inTransaction(c -> {
@@ -190,7 +218,7 @@ class OutboxRelayTest {
 
         @Override
         public void send(String queue, DomainEvent event) {
-            throw new MessagingException("not used", null);
+            target.send(queue, event);
         }
 
         @Override
