@@ -87,8 +87,14 @@ public class ComputeIT extends VerbundTestSupport {
     public void anAuthorityRunsItsOwnVmsAndNobodyElseSeesThem() {
         String a = newAuthority();
         String userA = tenantUser("authority-user", a);
+        String adminA = tenantUser("authority-admin", a);
         String userB = tenantUser("authority-user", newAuthority());
-        Reply created = post("/api/vms", userA, "{\"name\":\"app-1\",\"vcpu\":2,\"ramMib\":2048,\"diskGib\":10,\"image\":\"debian-12\"}");
+        String operator = basic("operator", "operator");
+        // authorities get VMs through orders (quota, approvals); direct creation is SID staff's
+        assertEquals(403, post("/api/vms", userA, "{\"name\":\"app-0\",\"vcpu\":2,\"ramMib\":2048,\"diskGib\":10}").status());
+        assertEquals(403, post("/api/vms", adminA, "{\"name\":\"app-0\",\"vcpu\":2,\"ramMib\":2048,\"diskGib\":10}").status());
+        Reply created = post("/api/vms", operator, "{\"name\":\"app-1\",\"tenantId\":\"" + a
+                + "\",\"vcpu\":2,\"ramMib\":2048,\"diskGib\":10,\"image\":\"debian-12\"}");
         assertEquals(created.body(), 201, created.status());
         JsonNode vm = created.json();
         assertEquals("RUNNING", vm.path("state").asText());
@@ -104,9 +110,10 @@ public class ComputeIT extends VerbundTestSupport {
         assertEquals(403, post("/api/vms", userB, "{\"name\":\"x\",\"tenantId\":\"" + a
                 + "\",\"vcpu\":1,\"ramMib\":512,\"diskGib\":1}").status());
 
-        // the owner stops, starts and deletes it
+        // the owner operates it (stop, snapshots, start) but resizes and deletes only through orders
         assertEquals("STOPPED", post("/api/vms/" + id + "/stop", userA, "").json().path("state").asText());
-        Reply resized = post("/api/vms/" + id + "/resize", userA, "{\"vcpu\":4,\"ramMib\":4096}");
+        assertEquals(403, post("/api/vms/" + id + "/resize", userA, "{\"vcpu\":4,\"ramMib\":4096}").status());
+        Reply resized = post("/api/vms/" + id + "/resize", operator, "{\"vcpu\":4,\"ramMib\":4096}");
         assertEquals(resized.body(), 200, resized.status());
         assertEquals(4096, resized.json().path("ramMib").asLong());
         assertEquals(404, post("/api/vms/" + id + "/resize", userB, "{\"vcpu\":1,\"ramMib\":512}").status());
@@ -114,10 +121,11 @@ public class ComputeIT extends VerbundTestSupport {
         assertTrue(get("/api/vms/" + id + "/snapshots", userA).body().contains("\"base\""));
         assertEquals(404, get("/api/vms/" + id + "/snapshots", userB).status());
         assertEquals("RUNNING", post("/api/vms/" + id + "/start", userA, "").json().path("state").asText());
-        assertEquals(409, post("/api/vms/" + id + "/resize", userA, "{\"vcpu\":2,\"ramMib\":2048}").status());
+        assertEquals(409, post("/api/vms/" + id + "/resize", operator, "{\"vcpu\":2,\"ramMib\":2048}").status());
         assertTrue(get("/api/vms", userA).body().contains(id));
-        assertTrue(get("/api/vms?tenantId=" + a, basic("operator", "operator")).body().contains(id));
-        assertEquals("DELETED", delete("/api/vms/" + id, userA).json().path("state").asText());
+        assertTrue(get("/api/vms?tenantId=" + a, operator).body().contains(id));
+        assertEquals(403, delete("/api/vms/" + id, userA).status());
+        assertEquals("DELETED", delete("/api/vms/" + id, operator).json().path("state").asText());
         String metrics = get("/metrics", null).body();
         assertTrue(metrics.contains("verbund_compute_operations_total{operation=\"create\",outcome=\"ok\"}"));
         assertTrue(metrics.contains("verbund_compute_operation_duration_seconds_bucket{operation=\"start\""));

@@ -32,8 +32,11 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 
 /**
- * {@code /api/vms}: virtual machines. Authority users see and change only their own
- * authority's VMs ({@code compute:read|write:<authority>}) and read those of the authorities
+ * {@code /api/vms}: virtual machines. Authority users see and operate (start, stop, reboot,
+ * snapshots) only their own authority's VMs ({@code compute:read|write:<authority>}); creating,
+ * resizing and deleting need {@code compute:provision:<authority>}, which only SID staff hold:
+ * authorities order, resize and decommission VMs through the catalogue's orders, where quotas,
+ * budgets and approvals apply. They read the VMs of the authorities
  * below it (oversight, {@code ?tenantId=}); another authority's VM is answered as unknown (404). SID staff with {@code compute:read:*} see all and may filter by tenant,
  * host and state. Migration is an operator action ({@code compute:write:platform}, like the host
  * actions of {@link HostsResource}), refused (403) to authority users, also for their own VMs.
@@ -44,6 +47,8 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 @Path("/vms")
 @Produces(MediaType.APPLICATION_JSON)
 public class VmsResource {
+    /** The action of creating, resizing and deleting VMs, held by SID staff only. */
+    static final String PROVISION = "provision";
     private final ComputeService compute;
     private final AccessControl access;
 
@@ -100,7 +105,7 @@ public class VmsResource {
         if (tenant == null) {
             throw ProblemException.badRequest("tenantId is required (the authority that owns the VM)");
         }
-        access.check(Permissions.of("compute", "write", tenant), "vms");
+        access.check(Permissions.of("compute", PROVISION, tenant), "vms");
         Vm vm = compute.createVm(new VmRequest(body.name(), tenant, body.offeringId(), body.vcpu(), body.ramMib(),
                 body.diskGib(), body.image(), body.antiAffinityGroup(), body.site(), body.strategy()));
         return Response.status(Response.Status.CREATED).header("Location", RestApplication.BASE + "/vms/" + vm.id())
@@ -119,9 +124,23 @@ public class VmsResource {
         return vm;
     }
 
+    /** A visible VM the caller may operate (start, stop, reboot, snapshots): {@code compute:write:<tenant>}. */
     private Vm writable(String id) {
+        return permitted(id, "write");
+    }
+
+    /**
+     * A visible VM the caller may provision (resize, delete): {@code compute:provision:<tenant>}.
+     * Authority roles lack it: their VMs are created, resized and decommissioned through orders,
+     * where quota and approvals apply.
+     */
+    private Vm provisionable(String id) {
+        return permitted(id, PROVISION);
+    }
+
+    private Vm permitted(String id, String action) {
         Vm vm = visible(id);
-        access.check(Permissions.of("compute", "write", vm.tenantId()), "VM " + id);
+        access.check(Permissions.of("compute", action, vm.tenantId()), "VM " + id);
         return vm;
     }
 
@@ -146,7 +165,7 @@ public class VmsResource {
     @DELETE
     @Path("/{id}")
     public Vm delete(@PathParam("id") String id) {
-        return compute.delete(writable(id).id());
+        return compute.delete(provisionable(id).id());
     }
 
     /** A new size for a stopped VM. */
@@ -161,7 +180,7 @@ public class VmsResource {
     @Path("/{id}/resize")
     @Consumes(MediaType.APPLICATION_JSON)
     public Vm resize(@PathParam("id") String id, Resize body) {
-        Vm vm = writable(id);
+        Vm vm = provisionable(id);
         if (body == null || body.vcpu() == null || body.ramMib() == null) {
             throw ProblemException.badRequest("request body required: {vcpu, ramMib}");
         }

@@ -26,7 +26,7 @@ class InfrastructureRedactionTest {
     @Test
     void authorityUsersGetTheGistWithoutHostsAndStaffGetEverything() {
         var user = new FakeAccess(new Caller(UUID.randomUUID().toString(), "bob", authority,
-                Set.of("authority-user")), List.of("compute:*:" + authority));
+                Set.of("authority-user")), List.of("compute:read:" + authority, "compute:write:" + authority));
         var operator = new FakeAccess(new Caller(UUID.randomUUID().toString(), "op", null,
                 Set.of("sid-operator")), List.of("compute:*:*"));
 

@@ -102,7 +102,7 @@ class MigrationResourcesTest {
     @Test
     void authorityAdminsAreRefusedEvacuation() {
         FakeAccess admin = access(new Caller(UUID.randomUUID().toString(), "a-admin", authorityA,
-                Set.of("authority-admin")), "compute:*:" + authorityA, "catalog:*:" + authorityA,
+                Set.of("authority-admin")), "compute:read:" + authorityA, "compute:write:" + authorityA, "catalog:*:" + authorityA,
                 "tenancy:*:" + authorityA, "security:*:" + authorityA, "billing:read:" + authorityA);
 
         ProblemException e = catchThrowableOfType(() -> new HostsResource(compute(), admin).evacuate(hostId),
@@ -119,7 +119,7 @@ class MigrationResourcesTest {
         return caller.hasRole("sid-operator")
                 ? access(caller, "compute:*:*", "catalog:*:*", "monitoring:*:*", "alarms:*:*", "tenancy:read:*",
                         "security:read:*", "audit:read:*", "cluster:*:*")
-                : access(caller, "compute:*:" + caller.authorityId(), "catalog:read:" + caller.authorityId(),
+                : access(caller, "compute:read:" + caller.authorityId(), "compute:write:" + caller.authorityId(), "catalog:read:" + caller.authorityId(),
                         "catalog:order:" + caller.authorityId(), "billing:read:" + caller.authorityId(),
                         "tenancy:read:" + caller.authorityId(), "security:read:" + caller.authorityId());
     }

@@ -52,9 +52,11 @@ final class RolePermissions {
 
     private static Set<String> tenantPermissions(String role, String a) {
         return switch (role) {
-            case Roles.AUTHORITY_ADMIN -> Set.of("compute:*:" + a, "catalog:*:" + a, "billing:read:" + a,
+            // compute: read and operate (start, stop, reboot, snapshots); never compute:provision
+            // (create, resize, delete), which goes through orders with quotas and approvals
+            case Roles.AUTHORITY_ADMIN -> Set.of("compute:read:" + a, "compute:write:" + a, "catalog:*:" + a, "billing:read:" + a,
                     "tenancy:read:" + a, "tenancy:write:" + a, "security:*:" + a);
-            case Roles.AUTHORITY_USER -> Set.of("compute:*:" + a, "catalog:read:" + a, "catalog:order:" + a,
+            case Roles.AUTHORITY_USER -> Set.of("compute:read:" + a, "compute:write:" + a, "catalog:read:" + a, "catalog:order:" + a,
                     "billing:read:" + a, "tenancy:read:" + a, "security:read:" + a);
             case Roles.AUTHORITY_VIEWER -> Set.of("*:read:" + a);
             default -> Set.of();

@@ -77,6 +77,7 @@ final class AuthorityServiceImpl implements AuthorityService {
                     throw ProblemException.conflict("a " + in.kind() + " cannot be placed under " + parent.kind() + " "
                             + parent.name() + " (ministry → authority → unit → unit …)");
                 }
+                refuseQuotaAboveParent(in.quota(), parent);
             }
             if (AuthorityStore.nameTaken(c, in.parentId(), in.name().strip(), null)) {
                 throw ProblemException.conflict("an authority named " + in.name().strip() + " already exists at this level");
@@ -103,6 +104,9 @@ final class AuthorityServiceImpl implements AuthorityService {
             throwIfAny(fixed);
             if (AuthorityStore.nameTaken(c, old.parentId(), in.name().strip(), id)) {
                 throw ProblemException.conflict("an authority named " + in.name().strip() + " already exists at this level");
+            }
+            if (old.parentId() != null) {
+                refuseQuotaAboveParent(in.quota(), AuthorityStore.find(c, old.parentId()).orElseThrow());
             }
             Authority a = build(id, old.kind(), old.parentId(), in, old.createdAt());
             AuthorityStore.update(c, a);
@@ -148,13 +152,42 @@ final class AuthorityServiceImpl implements AuthorityService {
         return db.inTransaction(c -> AuthorityStore.descendants(c, id));
     }
 
+    /**
+     * A unit's own limit may not be larger than its parent's (the parent's limit covers the whole
+     * subtree, so a larger one would promise what can never be reserved).
+     *
+     * @throws ProblemException CONFLICT naming each part and both figures
+     */
+    private static void refuseQuotaAboveParent(Quota quota, Authority parent) {
+        if (quota == null) {
+            return;
+        }
+        Quota p = parent.quota();
+        List<String> over = new ArrayList<>();
+        above(over, "vcpu", quota.vcpu(), p.vcpu(), parent);
+        above(over, "ramMib", quota.ramMib(), p.ramMib(), parent);
+        above(over, "diskGib", quota.diskGib(), p.diskGib(), parent);
+        above(over, "vms", quota.vms(), p.vms(), parent);
+        if (!over.isEmpty()) {
+            throw new ProblemException(ProblemType.CONFLICT, "quota larger than the parent's: " + String.join("; ", over), over,
+                    null);
+        }
+    }
+
+    private static void above(List<String> over, String part, Number own, Number parents, Authority parent) {
+        if (own != null && parents != null && own.longValue() > parents.longValue()) {
+            over.add("quota." + part + " " + own + " > " + parents + " of " + parent.name());
+        }
+    }
+
     private static Authority build(String id, AuthorityKind kind, String parentId, NewAuthority in, java.time.Instant createdAt) {
         BillingAddress ad = in.billingAddress();
         BillingAddress address = ad == null ? null : new BillingAddress(strip(ad.line1()), strip(ad.line2()), strip(ad.postalCode()),
                 strip(ad.city()), strip(ad.countryCode()));
         List<Contact> contacts = in.contacts() == null ? List.of() : in.contacts().stream()
                 .map(k -> new Contact(k.role().strip(), k.name().strip(), k.email().strip(), strip(k.phone()))).toList();
-        return new Authority(id, in.name().strip(), kind, parentId, strip(in.costCentre()), strip(in.leitwegId()), address,
+        return new Authority(id, in.name().strip(), kind, parentId, strip(in.costCentre()),
+                in.leitwegId() == null ? null : in.leitwegId().strip().toUpperCase(java.util.Locale.ROOT), address,
                 in.billingMode(), in.vatLiable(), contacts, in.quota() == null ? Quota.UNLIMITED : in.quota(),
                 budget(in.budget()), createdAt);
     }

@@ -91,7 +91,9 @@ final class JdbcQuotaLedger implements QuotaLedger {
 
     /**
      * @throws ProblemException CONFLICT naming, nearest first, each authority on the path whose
-     *         quota {@code amount} would exceed, with the figures
+     *         quota {@code amount} would exceed: with the figures for the authority itself, and
+     *         only the exceeded resources for a parent (whose figures include what the caller's
+     *         sibling authorities hold, which the caller may not read)
      */
     private static void refuseIfOver(Connection c, List<QuotaStore.Limits> path, Resources amount, String except, String what)
             throws SQLException {
@@ -108,7 +110,10 @@ final class JdbcQuotaLedger implements QuotaLedger {
             exceeds(parts, "RAM MiB", held.ramMib(), amount.ramMib(), q.ramMib(), what);
             exceeds(parts, "disk GiB", held.diskGib(), amount.diskGib(), q.diskGib() == null ? null : q.diskGib().longValue(), what);
             exceeds(parts, "VMs", held.vms(), amount.vms(), q.vms() == null ? null : q.vms().longValue(), what);
-            if (!parts.isEmpty()) {
+            if (!parts.isEmpty() && i < path.size() - 1) {
+                over.add("quota of the parent authority " + l.name() + " exceeded (shared with the authorities below it): "
+                        + String.join(", ", parts.stream().map(JdbcQuotaLedger::resourceOnly).toList()));
+            } else if (!parts.isEmpty()) {
                 over.add("quota of " + l.name() + " exceeded: " + String.join(", ", parts));
             }
         }
@@ -121,6 +126,11 @@ final class JdbcQuotaLedger implements QuotaLedger {
         if (limit != null && more > 0 && held + more > limit) {
             parts.add(name + " " + held + " reserved + " + more + " " + what + " > " + limit);
         }
+    }
+
+    /** @return the resource name of an {@link #exceeds} part, without its figures ("RAM MiB 8 reserved …" → "RAM MiB") */
+    private static String resourceOnly(String part) {
+        return part.replaceFirst(" [0-9].*$", "");
     }
 
     private static void checkReference(String reference) {

@@ -104,6 +104,33 @@ class AuthorityServiceTest {
     }
 
     @Test
+    void aUnitsQuotaMayNotBeLargerThanItsParentsAndNothingIsStoredWhenItIs() {
+        Authority smf = service.create(internal("Staatsministerium der Finanzen", AuthorityKind.MINISTRY, null, Quota.UNLIMITED));
+        Authority lfst = service.create(internal("Landesamt für Steuern", AuthorityKind.AUTHORITY, smf.id(),
+                new Quota(64, 262_144L, null, 20)));
+        ProblemException e = problem(() -> service.create(internal("Referat 1", AuthorityKind.UNIT, lfst.id(),
+                new Quota(500, 262_145L, 9999, 20))));
+        assertThat(e.type()).isEqualTo(ProblemType.CONFLICT);
+        // disk: the parent has no limit of its own, so any is accepted; vms: equal is fine
+        assertThat(e.errors()).containsExactly("quota.vcpu 500 > 64 of Landesamt für Steuern",
+                "quota.ramMib 262145 > 262144 of Landesamt für Steuern");
+        assertThat(service.descendants(lfst.id())).isEmpty();
+
+        Authority ref = service.create(internal("Referat 1", AuthorityKind.UNIT, lfst.id(), new Quota(64, null, 9999, 20)));
+        NewAuthority raised = new NewAuthority(ref.name(), null, null, ref.costCentre(), null, null, ref.billingMode(), false,
+                ref.contacts(), new Quota(65, null, null, null), ref.budget());
+        assertThat(problem(() -> service.update(ref.id(), raised)).errors()).containsExactly("quota.vcpu 65 > 64 of Landesamt für Steuern");
+        assertThat(service.find(ref.id()).orElseThrow().quota()).isEqualTo(new Quota(64, null, 9999, 20));
+    }
+
+    @Test
+    void aLeitwegIdIsStoredInCapitals() {
+        NewAuthority lower = new NewAuthority("LfSt", AuthorityKind.MINISTRY, null, null, "991-33333test-33",
+                TenancyFixture.ADDRESS, BillingMode.INVOICE, false, List.of(), null, null);
+        assertThat(service.create(lower).leitwegId()).isEqualTo("991-33333TEST-33");
+    }
+
+    @Test
     void invoiceModeNeedsALeitwegIdAndInternalModeNoVat() {
         NewAuthority noLeitweg = new NewAuthority("LfSt", AuthorityKind.MINISTRY, null, null, null, TenancyFixture.ADDRESS,
                 BillingMode.INVOICE, true, List.of(), null, null);

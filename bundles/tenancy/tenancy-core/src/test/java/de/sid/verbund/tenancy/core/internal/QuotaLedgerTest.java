@@ -79,12 +79,14 @@ class QuotaLedgerTest {
         assertThatThrownBy(() -> ledger.reserve(unitB.id(), vcpu(4), "order/3"))
                 .isInstanceOfSatisfying(ProblemException.class, e -> {
                     assertThat(e.type()).isEqualTo(ProblemType.CONFLICT);
-                    assertThat(e.getMessage()).isEqualTo("quota of Landesamt für Steuern exceeded: vCPU 14 reserved + 4 requested > 16");
+                    // no figures of the parent: they include what unit B's siblings hold
+                    assertThat(e.getMessage()).isEqualTo("quota of the parent authority Landesamt für Steuern exceeded "
+                            + "(shared with the authorities below it): vCPU");
                 });
         // unit A's own limit of 12 and the authority's 16 at once
         assertThatThrownBy(() -> ledger.reserve(unitA.id(), vcpu(5), "order/4")).hasMessage(
                 "quota of Referat A exceeded: vCPU 8 reserved + 5 requested > 12; "
-                        + "quota of Landesamt für Steuern exceeded: vCPU 14 reserved + 5 requested > 16");
+                        + "quota of the parent authority Landesamt für Steuern exceeded (shared with the authorities below it): vCPU");
         assertThat(ledger.usage(lfst.id()).reserved().vcpu()).isEqualTo(14);
 
         ledger.release("order/2");
@@ -109,7 +111,7 @@ class QuotaLedgerTest {
                 lfst.billingMode(), false, lfst.contacts(), new Quota(10, null, null, null), lfst.budget());
         authorities.update(lfst.id(), lowered);
         assertThatThrownBy(() -> ledger.recheck("order/1")).hasMessage(
-                "quota of Landesamt für Steuern exceeded: vCPU 8 reserved + 4 held by order/1 > 10");
+                "quota of the parent authority Landesamt für Steuern exceeded (shared with the authorities below it): vCPU");
         assertThatThrownBy(() -> ledger.recheck("order/9"))
                 .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.NOT_FOUND));
     }
@@ -157,7 +159,8 @@ class QuotaLedgerTest {
                 }
                 assertThat(outcomes).filteredOn("ok"::equals).hasSize(1);
                 assertThat(outcomes).filteredOn(o -> !"ok".equals(o)).hasSize(7)
-                        .allMatch(o -> o.contains("quota of Landesamt für Steuern exceeded: vCPU 10 reserved + 10 requested > 16"));
+                        .allMatch(o -> o.endsWith("quota of the parent authority Landesamt für Steuern exceeded "
+                                + "(shared with the authorities below it): vCPU"));
                 assertThat(ledger.usage(lfst.id()).reserved().vcpu()).isEqualTo(10);
                 for (int t = 0; t < 8; t++) {
                     ledger.release("order/" + round + "-" + t);

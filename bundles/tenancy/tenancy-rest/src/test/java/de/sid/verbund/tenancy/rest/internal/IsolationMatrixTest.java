@@ -214,6 +214,8 @@ class IsolationMatrixTest {
         ops.put("POST /vms/{id}/stop", t -> vms.stop(vmOf.get(t)));
         ops.put("POST /vms", t -> vms.create(new VmsResource.CreateVm("vm-" + serial.incrementAndGet(), t, null, 1, 256L, 1,
                 null, null, null, null)));
+        // running, so a permitted resize ends in 409 CONFLICT after the checks (counted as allowed)
+        ops.put("POST /vms/{id}/resize", t -> vms.resize(vmOf.get(t), new VmsResource.Resize(2, 512L)));
         ops.put("GET /vms?tenantId", t -> {
             Page<Vm> page = vms.list(t, null, null, "500", null);
             assertThat(page.items()).extracting(Vm::tenantId).containsOnly(t);
@@ -241,7 +243,8 @@ class IsolationMatrixTest {
             {"POST /users/{id}/password",   "AAAA", "FFFF", "NNNN", "NNNN", "AFNN", "FFNN", "FFNN"},
             {"GET /vms/{id}",               "AAAA", "AAAA", "AAAA", "NNNN", "AANN", "AANN", "AANN"},
             {"POST /vms/{id}/stop",         "AAAA", "AAAA", "FFFF", "NNNN", "AFNN", "AFNN", "FFNN"},
-            {"POST /vms",                   "AAAA", "AAAA", "FFFF", "FFFF", "AFFF", "AFFF", "FFFF"},
+            {"POST /vms",                   "AAAA", "AAAA", "FFFF", "FFFF", "FFFF", "FFFF", "FFFF"},
+            {"POST /vms/{id}/resize",       "AAAA", "AAAA", "FFFF", "NNNN", "FFNN", "FFNN", "FFNN"},
             {"GET /vms?tenantId",           "AAAA", "AAAA", "AAAA", "FFFF", "AAFF", "AAFF", "AAFF"},
         };
         Map<String, String> out = new LinkedHashMap<>();
