@@ -260,6 +260,11 @@ public class BillingComponent implements PriceSheetService, UsageService, UsageR
             monthToDate = costs;
             monthToDateAt = now;
         }
+        return gauge(costs);
+    }
+
+    /** @return {@code verbund_billing_month_to_date_cost_eur{authority}} of the given costs */
+    static MetricSnapshots gauge(Map<String, Money> costs) {
         GaugeSnapshot.Builder g = GaugeSnapshot.builder().name("verbund_billing_month_to_date_cost_eur")
                 .help("Net cost of the current month so far per authority, EUR");
         costs.forEach((a, m) -> g.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
