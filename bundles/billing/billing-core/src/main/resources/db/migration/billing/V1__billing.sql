@@ -32,8 +32,10 @@ CREATE TABLE billing_usage (
     CONSTRAINT billing_usage_kind CHECK (kind IN ('SEGMENT', 'QUANTITY')),
     CONSTRAINT billing_usage_length CHECK (end_ms >= start_ms)
 );
+-- The rating scans the segments of a period whole (set-based, one pass); quantities are few and found
+-- through (kind, end_ms); an authority's usage and late corrections through (authority_id, end_ms).
 CREATE INDEX billing_usage_authority ON billing_usage (authority_id, end_ms);
-CREATE INDEX billing_usage_end ON billing_usage (end_ms);
+CREATE INDEX billing_usage_kind_end ON billing_usage (kind, end_ms);
 
 -- The open segment of each VM: what it is now and since when (mutable; closed segments go to billing_usage).
 CREATE TABLE billing_vm_meter (
