@@ -162,3 +162,11 @@ CREATE TABLE billing_run (
     period     VARCHAR(7) PRIMARY KEY,
     started_at TIMESTAMP WITH TIME ZONE NOT NULL
 );
+
+-- One row that every ledger writer locks first (FOR UPDATE) until its commit, and that a rating locks
+-- to read the watermark: so no write with a lower ledger id is still uncommitted when a watermark is
+-- taken, and a line's range (usage_from_id, usage_to_id] never misses a record that commits late.
+CREATE TABLE billing_ledger_lock (
+    id INT PRIMARY KEY
+);
+INSERT INTO billing_ledger_lock (id) VALUES (1);
