@@ -9,6 +9,7 @@ import de.sid.verbund.billing.Party;
 import de.sid.verbund.billing.PaymentInstructions;
 import java.awt.Color;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +18,10 @@ import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.apache.pdfbox.pdmodel.font.PDType1Font;
-import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import org.apache.pdfbox.pdmodel.font.PDFont;
+import org.apache.pdfbox.pdmodel.font.PDType0Font;
 import org.apache.pdfbox.pdmodel.graphics.state.PDExtendedGraphicsState;
+import org.apache.pdfbox.pdmodel.graphics.state.RenderingMode;
 import org.apache.pdfbox.util.Matrix;
 import org.osgi.service.component.annotations.Component;
 
@@ -29,8 +31,9 @@ import org.osgi.service.component.annotations.Component;
  * centre, every line (position, service, quantity, unit, unit price, amount; a correction line names
  * the month it corrects), net total, VAT, gross total, payment details (due date, IBAN, BIC, account,
  * reference), page numbers. A draft carries "ENTWURF" in its title and as a grey watermark on each
- * page. The text uses the PDF standard font Helvetica (WinAnsi: German letters and € included;
- * other characters are shown as {@code ?}).
+ * page. The text is set in Liberation Sans, the font PDFBox ships, embedded as a subset (so the PDF
+ * looks the same everywhere and no system fonts are looked up); bold is drawn by stroking the glyph
+ * outlines. Characters the font lacks are shown as {@code ?}.
  */
 @Component(service = InvoiceRenderer.class, property = InvoiceRenderer.MEDIA_TYPE + "=" + PdfInvoiceRenderer.MEDIA)
 public class PdfInvoiceRenderer implements InvoiceRenderer {
@@ -46,10 +49,12 @@ public class PdfInvoiceRenderer implements InvoiceRenderer {
     private static final float COL_POS = LEFT;
     private static final float COL_TEXT = LEFT + 26;
     private static final float TEXT_WIDTH = 215;
-    private static final float COL_QTY_RIGHT = 368;
-    private static final float COL_UNIT = 374;
-    private static final float COL_PRICE_RIGHT = 470;
+    private static final float COL_QTY_RIGHT = 358;
+    private static final float COL_UNIT = 364;
+    private static final float COL_PRICE_RIGHT = 475;
     private static final float COL_AMOUNT_RIGHT = RIGHT;
+    /** The font PDFBox ships in its jar (SIL Open Font License). */
+    private static final String FONT = "/org/apache/pdfbox/resources/ttf/LiberationSans-Regular.ttf";
 
     @Override
     public String mediaType() {
@@ -81,18 +86,29 @@ public class PdfInvoiceRenderer implements InvoiceRenderer {
         return inv.state() == InvoiceState.DRAFT ? DRAFT + " – " + t : t;
     }
 
+    private enum Style {
+        REGULAR, BOLD
+    }
+
     /** One document being laid out top to bottom, page after page. */
     private static final class Layout {
         private final PDDocument doc;
         private final Invoice inv;
-        private final PDType1Font regular = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
-        private final PDType1Font bold = new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD);
+        private final PDFont font;
+        private final Style regular = Style.REGULAR;
+        private final Style bold = Style.BOLD;
         private PDPageContentStream cs;
         private float y;
 
-        Layout(PDDocument doc, Invoice inv) {
+        Layout(PDDocument doc, Invoice inv) throws IOException {
             this.doc = doc;
             this.inv = inv;
+            try (InputStream ttf = PDDocument.class.getResourceAsStream(FONT)) {
+                if (ttf == null) {
+                    throw new IOException("font " + FONT + " not found in the PDFBox bundle");
+                }
+                this.font = PDType0Font.load(doc, ttf);
+            }
         }
 
         void write() throws IOException {
@@ -128,7 +144,7 @@ public class PdfInvoiceRenderer implements InvoiceRenderer {
             cs.setGraphicsStateParameters(faint);
             cs.setNonStrokingColor(Color.GRAY);
             cs.beginText();
-            cs.setFont(bold, 110);
+            cs.setFont(font, 110);
             cs.setTextMatrix(Matrix.getRotateInstance(Math.toRadians(50), 130, 220));
             cs.showText(DRAFT);
             cs.endText();
@@ -140,10 +156,10 @@ public class PdfInvoiceRenderer implements InvoiceRenderer {
             Party b = inv.buyer();
             text(bold, 14, LEFT, y, s.name());
             y -= 14;
-            text(regular, 8, LEFT, y, String.join(" · ", nonBlank(s.line1(), s.line2(), s.postalCode() + " " + s.city())));
+            text(regular, 8, LEFT, y, String.join(" · ", nonBlank(s.line1(), s.line2(), place(s))));
             y -= 40;
             float top = y;
-            for (String l : nonBlank(b.name(), b.line1(), b.line2(), b.postalCode() + " " + b.city())) {
+            for (String l : nonBlank(b.name(), b.line1(), b.line2(), place(b))) {
                 text(regular, 10, LEFT, y, l);
                 y -= 13;
             }
@@ -247,7 +263,7 @@ public class PdfInvoiceRenderer implements InvoiceRenderer {
             y -= 14;
         }
 
-        private void total(PDType1Font font, float labelX, String label, String value) throws IOException {
+        private void total(Style font, float labelX, String label, String value) throws IOException {
             text(font, 10, labelX, y, label);
             right(font, 10, COL_AMOUNT_RIGHT, y, value);
             y -= 14;
@@ -292,17 +308,18 @@ public class PdfInvoiceRenderer implements InvoiceRenderer {
 
         private void footers() throws IOException {
             Party s = inv.seller();
-            String left = String.join(" · ", nonBlank(s.name(),
-                    s.vatId() == null || s.vatId().isBlank() ? null : "USt-IdNr. " + s.vatId(),
-                    s.contactName(), s.contactPhone(), s.contactEmail()));
+            String first = String.join(" · ", nonBlank(s.name(),
+                    s.vatId() == null || s.vatId().isBlank() ? null : "USt-IdNr. " + s.vatId()));
+            String second = String.join(" · ", nonBlank(s.contactName(), s.contactPhone(), s.contactEmail()));
             int pages = doc.getNumberOfPages();
             for (int i = 0; i < pages; i++) {
                 try (PDPageContentStream f = new PDPageContentStream(doc, doc.getPage(i),
                         PDPageContentStream.AppendMode.APPEND, true, true)) {
                     cs = f;
-                    rule(48);
-                    text(regular, 7.5f, LEFT, 38, left);
-                    right(regular, 7.5f, RIGHT, 38, "Seite " + (i + 1) + " von " + pages);
+                    rule(52);
+                    text(regular, 7.5f, LEFT, 42, first);
+                    text(regular, 7.5f, LEFT, 32, second);
+                    right(regular, 7.5f, RIGHT, 42, "Seite " + (i + 1) + " von " + pages);
                 }
             }
         }
@@ -314,30 +331,37 @@ public class PdfInvoiceRenderer implements InvoiceRenderer {
             cs.stroke();
         }
 
-        private void text(PDType1Font font, float size, float x, float at, String s) throws IOException {
+        private void text(Style style, float size, float x, float at, String s) throws IOException {
             cs.beginText();
             cs.setFont(font, size);
+            if (style == Style.BOLD) {
+                cs.setRenderingMode(RenderingMode.FILL_STROKE);
+                cs.setLineWidth(size / 30);
+            }
             cs.newLineAtOffset(x, at);
             cs.showText(encodable(font, s));
             cs.endText();
+            if (style == Style.BOLD) {
+                cs.setRenderingMode(RenderingMode.FILL);
+            }
         }
 
-        private void right(PDType1Font font, float size, float rightEdge, float at, String s) throws IOException {
+        private void right(Style style, float size, float rightEdge, float at, String s) throws IOException {
             String t = encodable(font, s);
-            text(font, size, rightEdge - width(font, size, t), at, t);
+            text(style, size, rightEdge - width(size, t), at, t);
         }
 
-        private static float width(PDType1Font font, float size, String s) throws IOException {
+        private float width(float size, String s) throws IOException {
             return font.getStringWidth(s) / 1000 * size;
         }
 
         /** Greedy word wrap to {@code max} points. */
-        private static List<String> wrap(PDType1Font font, float size, String s, float max) throws IOException {
+        private List<String> wrap(Style style, float size, String s, float max) throws IOException {
             List<String> out = new ArrayList<>();
             StringBuilder cur = new StringBuilder();
             for (String word : encodable(font, s).split(" ")) {
                 String next = cur.isEmpty() ? word : cur + " " + word;
-                if (width(font, size, next) > max && !cur.isEmpty()) {
+                if (width(size, next) > max && !cur.isEmpty()) {
                     out.add(cur.toString());
                     cur = new StringBuilder(word);
                 } else {
@@ -348,14 +372,18 @@ public class PdfInvoiceRenderer implements InvoiceRenderer {
             return out;
         }
 
-        /** The text with every character the font's WinAnsi encoding lacks replaced by {@code ?}. */
-        private static String encodable(PDType1Font font, String s) {
+        /** The text with every character the font lacks (and line breaks, tabs) replaced by {@code ?}. */
+        private static String encodable(PDFont font, String s) {
             StringBuilder b = new StringBuilder(s.length());
             s.codePoints().forEach(cp -> {
                 String c = new String(Character.toChars(cp));
                 try {
-                    font.encode(c);
-                    b.append(c);
+                    if (Character.isISOControl(cp)) {
+                        b.append('?');
+                    } else {
+                        font.encode(c); // refuses a character without glyph
+                        b.append(c);
+                    }
                 } catch (IOException | IllegalArgumentException e) {
                     b.append('?');
                 }
@@ -363,10 +391,15 @@ public class PdfInvoiceRenderer implements InvoiceRenderer {
             return b.toString();
         }
 
+        /** @return e.g. {@code 01129 Dresden}, without the parts that are missing */
+        private static String place(Party p) {
+            return String.join(" ", nonBlank(p.postalCode(), p.city()));
+        }
+
         private static List<String> nonBlank(String... parts) {
             List<String> out = new ArrayList<>();
             for (String p : parts) {
-                if (p != null && !p.isBlank() && !p.equals("null null") && !p.startsWith("null ")) {
+                if (p != null && !p.isBlank()) {
                     out.add(p);
                 }
             }
