@@ -48,8 +48,10 @@ import org.osgi.service.component.annotations.Component;
  *     invoice period);</li>
  * <li>BG-22 totals: BT-106 sum of lines, BT-109 without VAT, BT-110 VAT, BT-112 with VAT, BT-115 due.</li>
  * </ul>
- * Amounts are shown as the model holds them (rounded to cents; credit notes with the credited
- * amounts as given); nothing is rounded here.
+ * Amounts are shown as the model holds them (rounded to cents); nothing is rounded here. A credit
+ * note whose net is negative (the model's sign: money going back to the buyer) is written with the
+ * signs of quantities, line amounts and totals reversed, since a UBL {@code CreditNote} states the
+ * credited amounts as positive figures.
  */
 @Component(service = InvoiceRenderer.class, property = InvoiceRenderer.MEDIA_TYPE + "=" + XRechnungRenderer.MEDIA)
 public class XRechnungRenderer implements InvoiceRenderer {
@@ -146,6 +148,7 @@ public class XRechnungRenderer implements InvoiceRenderer {
 
     private static void write(Invoice inv, OutputStream out) throws XMLStreamException {
         boolean credit = inv.kind() == InvoiceKind.CREDIT_NOTE;
+        BigDecimal sign = credit && inv.net().isNegative() ? BigDecimal.ONE.negate() : BigDecimal.ONE;
         boolean standardRated = inv.vatRatePercent().signum() > 0;
         String category = standardRated ? "S" : "E";
         String percent = standardRated ? inv.vatRatePercent().stripTrailingZeros().toPlainString() : "0";
@@ -210,9 +213,9 @@ public class XRechnungRenderer implements InvoiceRenderer {
             x.end();
         }
 
-        String net = Amounts.cents(inv.net(), "net").toPlainString();
-        String vat = Amounts.cents(inv.vat(), "VAT").toPlainString();
-        String gross = Amounts.cents(inv.gross(), "gross").toPlainString();
+        String net = Amounts.cents(inv.net(), "net").multiply(sign).toPlainString();
+        String vat = Amounts.cents(inv.vat(), "VAT").multiply(sign).toPlainString();
+        String gross = Amounts.cents(inv.gross(), "gross").multiply(sign).toPlainString();
         x.start(CAC, "TaxTotal");
         x.leaf(CBC, "TaxAmount", vat, "currencyID", EUR);
         x.start(CAC, "TaxSubtotal");
@@ -235,15 +238,15 @@ public class XRechnungRenderer implements InvoiceRenderer {
         x.end();
 
         for (InvoiceLine line : inv.lines()) {
-            line(x, line, credit, category, percent);
+            line(x, line, sign, credit, category, percent);
         }
         x.finish();
     }
 
-    private static void line(XmlOut x, InvoiceLine line, boolean credit, String category, String percent)
-            throws XMLStreamException {
+    private static void line(XmlOut x, InvoiceLine line, BigDecimal sign, boolean credit, String category,
+            String percent) throws XMLStreamException {
         BigDecimal price = Amounts.unitPrice(line.unitPrice());
-        BigDecimal quantity = line.quantity();
+        BigDecimal quantity = line.quantity().multiply(sign);
         if (price.signum() < 0) {
             // BR-27: the item net price is never negative; the sign moves to the quantity
             price = price.negate();
@@ -257,7 +260,8 @@ public class XRechnungRenderer implements InvoiceRenderer {
         x.leaf(CBC, credit ? "CreditedQuantity" : "InvoicedQuantity", quantity.stripTrailingZeros().toPlainString(),
                 "unitCode", line.unit());
         x.leaf(CBC, "LineExtensionAmount",
-                Amounts.cents(line.amount(), "line " + line.position() + " amount").toPlainString(), "currencyID", EUR);
+                Amounts.cents(line.amount(), "line " + line.position() + " amount").multiply(sign).toPlainString(),
+                "currencyID", EUR);
         x.start(CAC, "Item");
         x.leaf(CBC, "Name", line.description() != null && !line.description().isBlank() ? line.description()
                 : line.service() + " " + line.resource());

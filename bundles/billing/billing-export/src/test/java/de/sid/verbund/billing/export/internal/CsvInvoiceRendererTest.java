@@ -60,7 +60,8 @@ class CsvInvoiceRendererTest {
         List<CSVRecord> rows = parse(Documents.render(renderer, Documents.creditNote()));
         assertThat(rows).singleElement().satisfies(r -> {
             assertThat(r.get("document_type")).isEqualTo("CREDIT_NOTE");
-            assertThat(r.get("amount")).isEqualTo("1.00");
+            assertThat(r.get("quantity")).isEqualTo("-24");
+            assertThat(r.get("amount")).isEqualTo("-1.00");
         });
     }
 }

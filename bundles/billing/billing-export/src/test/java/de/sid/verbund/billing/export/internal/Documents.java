@@ -69,15 +69,18 @@ final class Documents {
                 PAYMENT, Instant.parse("2026-12-01T06:00:00Z"), Instant.parse("2026-12-01T07:00:00Z"));
     }
 
-    /** A credit note for 24 h of VM M billed on 2026-000042: 24 × 0.0417 = 1.0008 → 1.00, VAT 0.19, gross 1.19. */
+    /**
+     * A credit note for 24 h of VM M billed on 2026-000042, with the model's signs (billing-core:
+     * negative quantity and amounts): −24 × 0.0417 = −1.0008 → −1.00, VAT −0.19, gross −1.19.
+     */
     static Invoice creditNote() {
         List<InvoiceLine> lines = List.of(
-                line(1, "vm-m", "VM M (2 vCPU, 4096 MiB), 24 h Ausfall gutgeschrieben", "24", "HUR", "0.0417", "1.00",
+                line(1, "vm-m", "VM M (2 vCPU, 4096 MiB), 24 h Ausfall gutgeschrieben", "-24", "HUR", "0.0417", "-1.00",
                         null));
         return new Invoice("9e1d0c44-5b77-4d6e-8f11-3a2b1c0d9e03", "2026-000050", InvoiceKind.CREDIT_NOTE,
                 InvoiceState.FINAL, AUTHORITY, BillingPeriod.of(2026, 11), LocalDate.of(2026, 12, 10), SID, LFULG,
-                LEITWEG_ID, "KS-4711", "2026-000042", lines, Money.eur("1.00"), new BigDecimal("19"), Money.eur("0.19"),
-                Money.eur("1.19"), null, Instant.parse("2026-12-10T06:00:00Z"), Instant.parse("2026-12-10T07:00:00Z"));
+                LEITWEG_ID, "KS-4711", "2026-000042", lines, Money.eur("-1.00"), new BigDecimal("19"), Money.eur("-0.19"),
+                Money.eur("-1.19"), null, Instant.parse("2026-12-10T06:00:00Z"), Instant.parse("2026-12-10T07:00:00Z"));
     }
 
     /** A cost-allocation statement (internal, no VAT, the cost centre as reference). */

@@ -71,7 +71,7 @@ class PdfInvoiceRendererTest {
 
         String credit = text(Documents.render(renderer, Documents.creditNote()));
         assertThat(credit).contains("Rechnungskorrektur (Gutschrift) 2026-000050", "Zur Rechnung: 2026-000042",
-                "24 Std. 0,0417 € 1,00 €", "Umsatzsteuer 19 % 0,19 €", "Gutschriftsbetrag 1,19 €",
+                "-24 Std. 0,0417 € -1,00 €", "Umsatzsteuer 19 % -0,19 €", "Gutschriftsbetrag -1,19 €",
                 "Die Gutschrift wird mit der nächsten Rechnung verrechnet.");
 
         String internal = text(Documents.render(renderer, Documents.costAllocation()));

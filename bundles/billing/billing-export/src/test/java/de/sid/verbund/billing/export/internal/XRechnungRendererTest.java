@@ -197,7 +197,7 @@ class XRechnungRendererTest {
     }
 
     @Test
-    void creditNoteIsUblCreditNote() throws Exception {
+    void creditNoteIsUblCreditNoteWithCreditedAmountsPositive() throws Exception {
         byte[] xml = Documents.render(renderer, Documents.creditNote());
         Document d = schemaValid(xml, "UBL-CreditNote-2.1.xsd");
         xrechnungValid(xml, true);
