@@ -1,9 +1,12 @@
 package de.sid.verbund.billing.core.internal;
 
+import de.sid.verbund.billing.InvoiceService;
 import de.sid.verbund.billing.Metric;
 import de.sid.verbund.billing.PriceQuote;
 import de.sid.verbund.billing.PriceSheet;
+import de.sid.verbund.billing.PriceSheetService;
 import de.sid.verbund.core.BillingPeriod;
+import de.sid.verbund.core.DomainEvent;
 import de.sid.verbund.core.Money;
 import de.sid.verbund.persistence.Database;
 import de.sid.verbund.tenancy.AuthorityService;
@@ -12,6 +15,7 @@ import java.math.RoundingMode;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -19,14 +23,22 @@ import java.util.function.Supplier;
 /**
  * The billing core outside OSGi: ledger, price sheets, invoices, the scheduled monthly run and
  * price quotes over one database. {@link BillingComponent} runs it in OSGi; tests and the
- * benchmark construct it directly.
+ * benchmark ({@code benchmarks/}: BillingRunBenchmark) construct it directly.
  */
-final class Billing {
+public final class Billing {
     final Database db;
     final Clock clock;
     final Ledger ledger;
     final PriceSheets priceSheets;
     final Invoices invoices;
+
+    /**
+     * A billing core with the seller and settings of a configuration (its defaults when built with
+     * test-support {@code Configs.of(BillingConfig.class)}); migrates the schema.
+     */
+    public Billing(Database db, Clock clock, Supplier<AuthorityService> authorities, BillingConfig config) {
+        this(db, clock, authorities, BillingComponent.seller(config));
+    }
 
     Billing(Database db, Clock clock, Supplier<AuthorityService> authorities, Seller seller) {
         this.db = db;
@@ -35,6 +47,32 @@ final class Billing {
         this.ledger = new Ledger(db, clock, seller.correctionHorizonMonths());
         this.priceSheets = new PriceSheets(db, clock);
         this.invoices = new Invoices(db, clock, authorities, seller);
+    }
+
+    /** @return the price sheets */
+    public PriceSheetService priceSheets() {
+        return priceSheets;
+    }
+
+    /** @return the invoices and rating runs */
+    public InvoiceService invoices() {
+        return invoices;
+    }
+
+    /** Meters one compute event (what the {@code compute.events} subscription does). */
+    public void meter(DomainEvent event) {
+        ledger.apply(event);
+    }
+
+    /**
+     * Appends closed VM segments to the ledger in one transaction, in JDBC batches (bulk loads:
+     * the benchmark; metering appends one at a time).
+     */
+    public void appendSegments(List<Segment> segments) {
+        db.inTransaction(c -> {
+            Ledger.appendSegments(c, segments);
+            return null;
+        });
     }
 
     /**
