@@ -32,8 +32,10 @@ CREATE TABLE billing_usage (
     CONSTRAINT billing_usage_kind CHECK (kind IN ('SEGMENT', 'QUANTITY')),
     CONSTRAINT billing_usage_length CHECK (end_ms >= start_ms)
 );
+-- The rating scans the segments of a period whole (set-based, one pass); quantities are few and found
+-- through (kind, end_ms); an authority's usage and late corrections through (authority_id, end_ms).
 CREATE INDEX billing_usage_authority ON billing_usage (authority_id, end_ms);
-CREATE INDEX billing_usage_end ON billing_usage (end_ms);
+CREATE INDEX billing_usage_kind_end ON billing_usage (kind, end_ms);
 
 -- The open segment of each VM: what it is now and since when (mutable; closed segments go to billing_usage).
 CREATE TABLE billing_vm_meter (
@@ -160,3 +162,11 @@ CREATE TABLE billing_run (
     period     VARCHAR(7) PRIMARY KEY,
     started_at TIMESTAMP WITH TIME ZONE NOT NULL
 );
+
+-- One row that every ledger writer locks first (FOR UPDATE) until its commit, and that a rating locks
+-- to read the watermark: so no write with a lower ledger id is still uncommitted when a watermark is
+-- taken, and a line's range (usage_from_id, usage_to_id] never misses a record that commits late.
+CREATE TABLE billing_ledger_lock (
+    id INT PRIMARY KEY
+);
+INSERT INTO billing_ledger_lock (id) VALUES (1);

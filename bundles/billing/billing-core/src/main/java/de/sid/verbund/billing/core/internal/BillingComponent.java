@@ -138,6 +138,11 @@ public class BillingComponent implements PriceSheetService, UsageService, UsageR
         }
     }
 
+    /** @return whether the store is ready and compute events are being metered */
+    boolean isReady() {
+        return billing != null && metering != null && notReady == null;
+    }
+
     /** The scheduled run of the previous month, once per period; failures are logged and tried at the next check. */
     void monthly() {
         Billing b = billing;

@@ -139,6 +139,7 @@ final class Ledger {
     }
 
     private boolean apply(Connection c, DomainEvent e, VmChange ch) throws SQLException {
+        lockLedger(c);
         Meter m = lockMeter(c, ch.vmId());
         if (!Sql.markProcessed(c, e.eventId().toString(), clock.instant())) {
             return false;
@@ -274,6 +275,7 @@ final class Ledger {
      * @return how many segments were cut
      */
     static int cut(Connection c, BillingPeriod period) throws SQLException {
+        lockLedger(c);
         long end = period.end().toEpochMilli();
         List<Segment> cut = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT vm_id, authority_id, name, offering_code, vcpu, ram_mib, "
@@ -302,8 +304,25 @@ final class Ledger {
         return cut.size();
     }
 
-    /** @return the highest ledger id, 0 when empty */
+    /**
+     * Takes the ledger's write lock until the transaction ends. Every writer takes it before it
+     * writes, so when a reader holds it no ledger write is uncommitted.
+     */
+    static void lockLedger(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM billing_ledger_lock WHERE id = 1 FOR UPDATE");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+        }
+    }
+
+    /**
+     * The highest ledger id, read under the ledger's write lock: every record up to it is committed
+     * (or written by this transaction), so a rating up to it misses nothing that commits later.
+     *
+     * @return the highest ledger id, 0 when empty
+     */
     static long watermark(Connection c) throws SQLException {
+        lockLedger(c);
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(id) FROM billing_usage")) {
             rs.next();
             return rs.getLong(1);
@@ -331,6 +350,7 @@ final class Ledger {
                     + String.join("; ", errors), errors, null);
         }
         return Retry.onUniqueViolation(() -> db.inTransaction(c -> {
+            lockLedger(c);
             if (!Sql.markProcessed(c, u.eventId(), clock.instant())) {
                 return Optional.<UsageRecord>empty();
             }
@@ -364,6 +384,7 @@ final class Ledger {
         }
         String key = r.authorityId() + "|" + r.service() + "|" + r.resourceId() + "|" + r.metric();
         return Retry.onUniqueViolation(() -> db.inTransaction(c -> {
+            lockLedger(c);
             BigDecimal last = null;
             long lastMs = 0;
             try (PreparedStatement ps = c.prepareStatement(

@@ -145,8 +145,12 @@ final class Rater {
             long openUntilMs) throws SQLException {
         String clip = "(LEAST(end_ms, ?) - GREATEST(start_ms, ?))";
         String sql = "SELECT authority_id, offering_code, running, SUM(" + clip + "), SUM(" + clip + " * vcpu), SUM("
-                + clip + " * ram_mib), SUM(" + clip + " * disk_gib) FROM billing_usage WHERE kind = 'SEGMENT' AND "
-                + "start_ms < ? AND end_ms > ? AND id > ? AND id <= ?" + (authorityId == null ? "" : " AND authority_id = ?")
+                + clip + " * ram_mib), SUM(" + clip + " * disk_gib) FROM billing_usage WHERE kind <> 'QUANTITY' AND "
+                // a whole period is most of the ledger: one sequential pass beats an index lookup per row, so the
+                // kind, time and id conditions are written so that no index matches them (<>, + 0); one authority's
+                // rating uses its index
+                + "start_ms + 0 < ? AND end_ms + 0 > ? AND id + 0 > ? AND id + 0 <= ?"
+                + (authorityId == null ? "" : " AND authority_id = ?")
                 + " GROUP BY authority_id, offering_code, running";
         Map<String, SegmentSums> sums = new TreeMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -194,21 +198,20 @@ final class Rater {
     private static void quantities(Connection c, String authorityId, Window w, long fromId, long toId, BigDecimal monthMs,
             String prefix, String suffix, BillingPeriod correctionOf, Map<String, List<LineDraft>> out) throws SQLException {
         String sql = "SELECT authority_id, service, metric, unit, SUM(quantity), SUM(LEAST(end_ms, ?) - GREATEST(start_ms, ?)) "
-                + "FROM billing_usage WHERE kind = 'QUANTITY' AND id > ? AND id <= ? AND ((metric = ? AND start_ms < ? AND "
-                + "end_ms > ?) OR (metric <> ? AND end_ms > ? AND end_ms <= ?))"
+                + "FROM billing_usage WHERE kind = 'QUANTITY' AND end_ms > ? AND id > ? AND id <= ? AND ((metric = ? AND "
+                + "start_ms < ?) OR (metric <> ? AND end_ms <= ?))"
                 + (authorityId == null ? "" : " AND authority_id = ?")
                 + " GROUP BY authority_id, service, metric, unit ORDER BY authority_id, service, metric, unit";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             ps.setLong(i++, w.endMs());
             ps.setLong(i++, w.startMs());
+            ps.setLong(i++, w.startMs());
             ps.setLong(i++, fromId);
             ps.setLong(i++, toId);
             ps.setString(i++, UsageRecord.SUBSCRIPTION);
             ps.setLong(i++, w.endMs());
-            ps.setLong(i++, w.startMs());
             ps.setString(i++, UsageRecord.SUBSCRIPTION);
-            ps.setLong(i++, w.startMs());
             ps.setLong(i++, w.endMs());
             if (authorityId != null) {
                 ps.setString(i, authorityId);
