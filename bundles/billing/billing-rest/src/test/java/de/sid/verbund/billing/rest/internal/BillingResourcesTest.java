@@ -10,6 +10,7 @@ import de.sid.verbund.billing.UsageRecord;
 import de.sid.verbund.billing.core.internal.RunningBillingCore;
 import de.sid.verbund.billing.export.internal.CsvInvoiceRenderer;
 import de.sid.verbund.billing.export.internal.PdfInvoiceRenderer;
+import de.sid.verbund.billing.export.internal.XRechnungCheck;
 import de.sid.verbund.billing.export.internal.XRechnungRenderer;
 import de.sid.verbund.billing.rest.internal.PriceSheetsResource.NewPrice;
 import de.sid.verbund.billing.rest.internal.PriceSheetsResource.NewSheet;
@@ -161,8 +162,12 @@ class BillingResourcesTest {
         assertThat(new String((byte[]) csv.getEntity(), StandardCharsets.UTF_8)).startsWith("document_number,")
                 .contains(numbers.get(0) + ",INVOICE," + period + "," + A);
 
-        Response xml = clerk.get(numbers.get(0), accept("application/xml"));
-        assertThat(new String((byte[]) xml.getEntity(), StandardCharsets.UTF_8))
+        // the XRechnung of a document the real core rated and finalised passes the UBL 2.1 schema and
+        // the XRechnung 3.0.2 + EN 16931 rules
+        byte[] xml = (byte[]) clerk.get(numbers.get(0), accept("application/xml")).getEntity();
+        XRechnungCheck.schemaValid(xml, "UBL-Invoice-2.1.xsd");
+        XRechnungCheck.assertValid(xml, false);
+        assertThat(new String(xml, StandardCharsets.UTF_8))
                 .contains("<cbc:BuyerReference>" + LEITWEG_ID + "</cbc:BuyerReference>")
                 .contains("<cbc:PayableAmount currencyID=\"EUR\">1.19</cbc:PayableAmount>");
 
@@ -265,8 +270,10 @@ class BillingResourcesTest {
 
         Page<InvoiceView> ofA = creditNotes(FakeAccess.authorityUser(A)).list(null, null, null, null, null);
         assertThat(ofA.items()).extracting(InvoiceView::number).containsExactly(fin.number());
-        String xml = new String((byte[]) creditNotes(FakeAccess.authorityUser(A)).get(fin.number(), accept("application/xml"))
-                .getEntity(), StandardCharsets.UTF_8);
+        byte[] xmlBytes = (byte[]) creditNotes(FakeAccess.authorityUser(A)).get(fin.number(), accept("application/xml"))
+                .getEntity();
+        XRechnungCheck.assertValid(xmlBytes, true);
+        String xml = new String(xmlBytes, StandardCharsets.UTF_8);
         assertThat(xml).contains("<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>")
                 .contains("<cbc:PayableAmount currencyID=\"EUR\">1.19</cbc:PayableAmount>");
         assertThat(creditNotes(FakeAccess.authorityUser(B)).list(null, null, null, null, null).items()).isEmpty();
