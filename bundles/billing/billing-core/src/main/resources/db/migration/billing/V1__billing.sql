@@ -170,3 +170,19 @@ CREATE TABLE billing_ledger_lock (
     id INT PRIMARY KEY
 );
 INSERT INTO billing_ledger_lock (id) VALUES (1);
+
+-- The segments rolled up per UTC hour (= Berlin hour) as they are appended, in the same transaction
+-- under the ledger lock: what a whole-period rating reads instead of millions of segments. Derived
+-- from billing_usage (which stays the record of truth and the link of every line); price sheets
+-- start and end on full hours, so every rating window is a set of whole hours. offering_code '' = none.
+CREATE TABLE billing_usage_hour (
+    authority_id  VARCHAR(64)  NOT NULL,
+    hour_ms       BIGINT       NOT NULL,
+    offering_code VARCHAR(100) NOT NULL,
+    running       BOOLEAN      NOT NULL,
+    ms            BIGINT       NOT NULL,
+    vcpu_ms       BIGINT       NOT NULL,
+    ram_mib_ms    BIGINT       NOT NULL,
+    disk_gib_ms   BIGINT       NOT NULL,
+    PRIMARY KEY (hour_ms, authority_id, offering_code, running)
+);

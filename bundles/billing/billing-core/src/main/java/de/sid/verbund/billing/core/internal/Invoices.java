@@ -89,10 +89,10 @@ final class Invoices implements InvoiceService {
         }
         long t0 = System.nanoTime();
         int cut = cutIfEnded(period);
-        long w = watermark();
         return Retry.onUniqueViolation(() -> db.inTransaction(c -> {
             Instant now = clock.instant();
             boolean ended = !now.isBefore(period.end());
+            long w = Ledger.watermark(c);
             long t1 = System.nanoTime();
             Map<String, List<LineDraft>> lines = Rater.rate(c, null, period, 0, w, ended ? 0 : now.toEpochMilli(), null);
             long t2 = System.nanoTime();
@@ -127,11 +127,6 @@ final class Invoices implements InvoiceService {
                     (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (System.nanoTime() - t3) / 1_000_000);
             return new InvoiceRun(period, started, clock.instant(), drafts, finals);
         }));
-    }
-
-    /** @return the ledger's watermark, read in a short transaction of its own under the ledger's write lock */
-    private long watermark() {
-        return db.inTransaction(Ledger::watermark);
     }
 
     /**
@@ -465,8 +460,8 @@ final class Invoices implements InvoiceService {
     @Override
     public Invoice rerate(String id) {
         find(id).ifPresent(d -> cutIfEnded(d.period()));
-        long w = watermark();
         return Retry.onUniqueViolation(() -> db.inTransaction(c -> {
+            long w = Ledger.watermark(c);
             Doc d = lock(c, id).orElseThrow(() -> ProblemException.notFound("no invoice " + id));
             if (d.state() == InvoiceState.FINAL) {
                 throw ProblemException.conflict("invoice " + d.number() + " is FINAL and never changes; correct it with "
@@ -715,8 +710,8 @@ final class Invoices implements InvoiceService {
     Map<String, Money> monthToDate(String authorityId) {
         Instant now = clock.instant();
         BillingPeriod p = BillingPeriod.containing(now);
-        long w = watermark();
         return db.inTransaction(c -> {
+            long w = Ledger.watermark(c);
             Map<String, Money> out = new TreeMap<>();
             Rater.rate(c, authorityId, p, 0, w, now.toEpochMilli(), null).forEach((a, lines) -> out.put(a,
                     lines.stream().map(LineDraft::amount).reduce(Money.ZERO, Money::plus)));

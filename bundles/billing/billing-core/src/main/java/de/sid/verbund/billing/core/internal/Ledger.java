@@ -53,6 +53,7 @@ import org.slf4j.LoggerFactory;
 final class Ledger {
     private static final Logger LOG = LoggerFactory.getLogger(Ledger.class);
     static final String COMPUTE = "compute";
+    static final long HOUR_MS = 3_600_000L;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String USAGE_COLUMNS = "id, kind, authority_id, service, resource_id, resource_name, "
             + "offering_code, vcpu, ram_mib, disk_gib, running, metric, quantity, unit, start_ms, end_ms, event_id, recorded_at";
@@ -256,6 +257,66 @@ final class Ledger {
                 ps.setLong(10, s.endMs());
                 ps.setString(11, s.eventId());
                 ps.setObject(12, Sql.ts(now));
+                ps.addBatch();
+                if (++n % 1000 == 0) {
+                    ps.executeBatch();
+                }
+            }
+            if (n % 1000 != 0) {
+                ps.executeBatch();
+            }
+        }
+        rollUp(c, segments);
+    }
+
+    /** Key of an hourly roll-up row. */
+    private record HourKey(long hourMs, String authorityId, String offeringCode, boolean running) {
+    }
+
+    /**
+     * Adds segments to {@code billing_usage_hour}: each is split at full hours, its parts summed per
+     * hour, authority, offering and billable state, and merged into the rows in batches.
+     */
+    private static void rollUp(Connection c, List<Segment> segments) throws SQLException {
+        Map<HourKey, long[]> sums = new java.util.HashMap<>();
+        for (Segment s : segments) {
+            for (long from = s.startMs(); from < s.endMs();) {
+                long hour = Math.floorDiv(from, HOUR_MS) * HOUR_MS;
+                long to = Math.min(s.endMs(), hour + HOUR_MS);
+                long ms = to - from;
+                long[] v = sums.computeIfAbsent(new HourKey(hour, s.authorityId(),
+                        s.offeringCode() == null ? "" : s.offeringCode(), s.running()), k -> new long[4]);
+                v[0] += ms;
+                v[1] += ms * s.vcpu();
+                v[2] += ms * s.ramMib();
+                v[3] += ms * s.diskGib();
+                from = to;
+            }
+        }
+        if (sums.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("MERGE INTO billing_usage_hour t USING (VALUES (CAST(? AS BIGINT), "
+                + "CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(100)), CAST(? AS BOOLEAN), CAST(? AS BIGINT), CAST(? AS BIGINT), "
+                + "CAST(? AS BIGINT), CAST(? AS BIGINT))) AS s (hour_ms, authority_id, offering_code, running, ms, vcpu_ms, "
+                + "ram_mib_ms, disk_gib_ms) ON t.hour_ms = s.hour_ms AND t.authority_id = s.authority_id AND "
+                + "t.offering_code = s.offering_code AND t.running = s.running WHEN MATCHED THEN UPDATE SET ms = t.ms + s.ms, "
+                + "vcpu_ms = t.vcpu_ms + s.vcpu_ms, ram_mib_ms = t.ram_mib_ms + s.ram_mib_ms, disk_gib_ms = t.disk_gib_ms + "
+                + "s.disk_gib_ms WHEN NOT MATCHED THEN INSERT (hour_ms, authority_id, offering_code, running, ms, vcpu_ms, "
+                + "ram_mib_ms, disk_gib_ms) VALUES (s.hour_ms, s.authority_id, s.offering_code, s.running, s.ms, s.vcpu_ms, "
+                + "s.ram_mib_ms, s.disk_gib_ms)")) {
+            int n = 0;
+            for (Map.Entry<HourKey, long[]> e : sums.entrySet()) {
+                HourKey k = e.getKey();
+                long[] v = e.getValue();
+                ps.setLong(1, k.hourMs());
+                ps.setString(2, k.authorityId());
+                ps.setString(3, k.offeringCode());
+                ps.setBoolean(4, k.running());
+                ps.setLong(5, v[0]);
+                ps.setLong(6, v[1]);
+                ps.setLong(7, v[2]);
+                ps.setLong(8, v[3]);
                 ps.addBatch();
                 if (++n % 1000 == 0) {
                     ps.executeBatch();

@@ -49,6 +49,11 @@ final class PriceSheets implements PriceSheetService {
         } else if (sheet.validTo() != null && !sheet.validTo().isAfter(sheet.validFrom())) {
             errors.add("validTo " + sheet.validTo() + " must be after validFrom " + sheet.validFrom());
         }
+        for (var t : new Instant[] {sheet.validFrom(), sheet.validTo()}) {
+            if (t != null && t.toEpochMilli() % Ledger.HOUR_MS != 0) {
+                errors.add("validity must start and end on a full hour, not at " + t);
+            }
+        }
         List<Price> prices = validate(sheet.prices(), errors);
         if (!errors.isEmpty()) {
             throw new ProblemException(ProblemType.BAD_REQUEST, "invalid price sheet: " + String.join("; ", errors),

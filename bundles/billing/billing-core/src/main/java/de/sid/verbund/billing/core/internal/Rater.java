@@ -22,7 +22,8 @@ import java.util.TreeMap;
 
 /**
  * Rates the ledger: set-based SQL aggregation of the usage of a period, per price-sheet window, into
- * lines. The period [start, end) of Europe/Berlin is cut into windows at every change of the sheet
+ * lines. A whole period's segments are read from their hourly roll-up ({@code billing_usage_hour},
+ * kept as segments are appended), corrections from the segments themselves (by ledger id). The period [start, end) of Europe/Berlin is cut into windows at every change of the sheet
  * in force, so a price change in the month splits the charge there. Per window and authority:
  * <ul>
  * <li>VM-hours per offering, vCPU-hours and GiB-RAM-hours: the RUNNING segments' milliseconds in
@@ -143,13 +144,63 @@ final class Rater {
 
     private static Map<String, SegmentSums> segments(Connection c, String authorityId, Window w, long fromId, long toId,
             long openUntilMs) throws SQLException {
+        Map<String, SegmentSums> sums = fromId == 0 ? hourly(c, authorityId, w) : ledger(c, authorityId, w, fromId, toId);
+        long until = Math.min(w.endMs(), openUntilMs);
+        if (openUntilMs > 0 && fromId == 0 && until > w.startMs()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT authority_id, offering_code, running, since_ms, vcpu, "
+                    + "ram_mib, disk_gib FROM billing_vm_meter WHERE deleted = FALSE AND since_ms < ?"
+                    + (authorityId == null ? "" : " AND authority_id = ?"))) {
+                ps.setLong(1, until);
+                if (authorityId != null) {
+                    ps.setString(2, authorityId);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        BigDecimal ms = BigDecimal.valueOf(until - Math.max(rs.getLong(4), w.startMs()));
+                        sums.computeIfAbsent(rs.getString(1), k -> new SegmentSums()).add(rs.getString(2),
+                                rs.getBoolean(3), ms, ms.multiply(BigDecimal.valueOf(rs.getInt(5))),
+                                ms.multiply(BigDecimal.valueOf(rs.getLong(6))), ms.multiply(BigDecimal.valueOf(rs.getLong(7))));
+                    }
+                }
+            }
+        }
+        return sums;
+    }
+
+    /**
+     * Sums the segments from the hourly roll-up (whole-ledger ratings: the caller read the watermark
+     * under the ledger lock in this transaction, so the roll-up holds exactly the records up to it).
+     * Windows are whole hours: price sheets start and end on full hours, periods at midnight.
+     */
+    private static Map<String, SegmentSums> hourly(Connection c, String authorityId, Window w) throws SQLException {
+        Map<String, SegmentSums> sums = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT authority_id, offering_code, running, SUM(ms), SUM(vcpu_ms), "
+                + "SUM(ram_mib_ms), SUM(disk_gib_ms) FROM billing_usage_hour WHERE hour_ms >= ? AND hour_ms < ?"
+                + (authorityId == null ? "" : " AND authority_id = ?") + " GROUP BY authority_id, offering_code, running")) {
+            ps.setLong(1, w.startMs());
+            ps.setLong(2, w.endMs());
+            if (authorityId != null) {
+                ps.setString(3, authorityId);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String offering = rs.getString(2);
+                    sums.computeIfAbsent(rs.getString(1), k -> new SegmentSums()).add(offering.isEmpty() ? null : offering,
+                            rs.getBoolean(3), rs.getBigDecimal(4), rs.getBigDecimal(5), rs.getBigDecimal(6),
+                            rs.getBigDecimal(7));
+                }
+            }
+        }
+        return sums;
+    }
+
+    /** Sums the ledger's segments with ids in {@code (fromId, toId]} (corrections: few records). */
+    private static Map<String, SegmentSums> ledger(Connection c, String authorityId, Window w, long fromId, long toId)
+            throws SQLException {
         String clip = "(LEAST(end_ms, ?) - GREATEST(start_ms, ?))";
         String sql = "SELECT authority_id, offering_code, running, SUM(" + clip + "), SUM(" + clip + " * vcpu), SUM("
                 + clip + " * ram_mib), SUM(" + clip + " * disk_gib) FROM billing_usage WHERE kind <> 'QUANTITY' AND "
-                // a whole period is most of the ledger: one sequential pass beats an index lookup per row, so the
-                // kind, time and id conditions are written so that no index matches them (<>, + 0); one authority's
-                // rating uses its index
-                + "start_ms + 0 < ? AND end_ms + 0 > ? AND id + 0 > ? AND id + 0 <= ?"
+                + "start_ms < ? AND end_ms > ? AND id > ? AND id <= ?"
                 + (authorityId == null ? "" : " AND authority_id = ?")
                 + " GROUP BY authority_id, offering_code, running";
         Map<String, SegmentSums> sums = new TreeMap<>();
@@ -170,25 +221,6 @@ final class Rater {
                 while (rs.next()) {
                     sums.computeIfAbsent(rs.getString(1), k -> new SegmentSums()).add(rs.getString(2), rs.getBoolean(3),
                             rs.getBigDecimal(4), rs.getBigDecimal(5), rs.getBigDecimal(6), rs.getBigDecimal(7));
-                }
-            }
-        }
-        long until = Math.min(w.endMs(), openUntilMs);
-        if (openUntilMs > 0 && fromId == 0 && until > w.startMs()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT authority_id, offering_code, running, since_ms, vcpu, "
-                    + "ram_mib, disk_gib FROM billing_vm_meter WHERE deleted = FALSE AND since_ms < ?"
-                    + (authorityId == null ? "" : " AND authority_id = ?"))) {
-                ps.setLong(1, until);
-                if (authorityId != null) {
-                    ps.setString(2, authorityId);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        BigDecimal ms = BigDecimal.valueOf(until - Math.max(rs.getLong(4), w.startMs()));
-                        sums.computeIfAbsent(rs.getString(1), k -> new SegmentSums()).add(rs.getString(2),
-                                rs.getBoolean(3), ms, ms.multiply(BigDecimal.valueOf(rs.getInt(5))),
-                                ms.multiply(BigDecimal.valueOf(rs.getLong(6))), ms.multiply(BigDecimal.valueOf(rs.getLong(7))));
-                    }
                 }
             }
         }

@@ -382,6 +382,10 @@ class BillingTest {
             pool.shutdown();
         }
         assertThat(countUsage()).isEqualTo(rows);
+        // the hourly roll-up the run reads adds up to the segments themselves
+        assertThat(query("SELECT SUM(ms), SUM(vcpu_ms), SUM(disk_gib_ms) FROM billing_usage_hour")).isEqualTo(
+                query("SELECT SUM(end_ms - start_ms), SUM((end_ms - start_ms) * vcpu), SUM((end_ms - start_ms) * disk_gib) "
+                        + "FROM billing_usage WHERE kind = 'SEGMENT'"));
         Invoice again = run(BillingPeriod.of(2026, 3), A);
         assertThat(again.lines()).isEqualTo(once.lines());
         // 5 VMs: running 1 h of every 2 h for 10 h, then running from the 10th hour to the month's end
@@ -711,6 +715,19 @@ class BillingTest {
         assertThat(q.perHour()).isEqualTo(Money.eur("0.0969"));
         assertThat(q.perMonth()).isEqualTo(Money.eur("69.80"));
         assertThat(billing.quote("vm-m", 2, 4096, 50, berlin("2025-04-10T00:00"))).isEmpty();
+    }
+
+    List<BigDecimal> query(String sql) {
+        return db.inTransaction(c -> {
+            try (var s = c.createStatement(); var rs = s.executeQuery(sql)) {
+                rs.next();
+                List<BigDecimal> row = new ArrayList<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.add(rs.getBigDecimal(i).stripTrailingZeros());
+                }
+                return row;
+            }
+        });
     }
 
     long countUsage() {
