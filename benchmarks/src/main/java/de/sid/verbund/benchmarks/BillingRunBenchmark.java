@@ -12,11 +12,10 @@ import de.sid.verbund.core.DomainEvent;
 import de.sid.verbund.core.Money;
 import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
 import de.sid.verbund.tenancy.Authority;
+import de.sid.verbund.testsupport.FixedAuthorities;
 import de.sid.verbund.tenancy.AuthorityKind;
-import de.sid.verbund.tenancy.AuthorityService;
 import de.sid.verbund.tenancy.BillingAddress;
 import de.sid.verbund.tenancy.BillingMode;
-import de.sid.verbund.tenancy.NewAuthority;
 import de.sid.verbund.testsupport.Configs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -178,12 +177,10 @@ public final class BillingRunBenchmark {
     }
 
     /** The benchmark's authorities: every fourth in internal cost allocation, the others invoiced with VAT. */
-    private static final class Authorities implements AuthorityService {
-        private final List<Authority> all = new ArrayList<>();
-
+    private static final class Authorities extends FixedAuthorities {
         Authorities(int n) {
             for (int i = 0; i < n; i++) {
-                all.add(new Authority(id(i), "Behörde " + i, AuthorityKind.AUTHORITY, null, "KST-" + i, "14-1234567-81",
+                put(new Authority(id(i), "Behörde " + i, AuthorityKind.AUTHORITY, null, "KST-" + i, "14-1234567-81",
                         new BillingAddress("Straße " + i, null, "01097", "Dresden", "DE"),
                         i % 4 == 3 ? BillingMode.INTERNAL : BillingMode.INVOICE, i % 4 != 3, List.of(), null, null,
                         Instant.EPOCH));
@@ -192,36 +189,6 @@ public final class BillingRunBenchmark {
 
         String id(int i) {
             return new UUID(0xa17L, i).toString();
-        }
-
-        @Override
-        public Authority create(NewAuthority authority) {
-            throw new IllegalStateException("the benchmark only reads authorities");
-        }
-
-        @Override
-        public Authority update(String id, NewAuthority authority) {
-            throw new IllegalStateException("the benchmark only reads authorities");
-        }
-
-        @Override
-        public Optional<Authority> find(String id) {
-            return all.stream().filter(a -> a.id().equals(id)).findFirst();
-        }
-
-        @Override
-        public List<Authority> list() {
-            return all;
-        }
-
-        @Override
-        public List<String> ancestors(String id) {
-            return List.of();
-        }
-
-        @Override
-        public List<String> descendants(String id) {
-            return List.of();
         }
     }
 }
