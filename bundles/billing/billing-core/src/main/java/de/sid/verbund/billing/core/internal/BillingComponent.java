@@ -113,7 +113,11 @@ public class BillingComponent implements PriceSheetService, UsageService, UsageR
         }
         try {
             if (billing == null) {
-                billing = new Billing(db, Clock.systemUTC(), () -> authorities, seller(config));
+                Billing b = new Billing(db, Clock.systemUTC(), () -> authorities, seller(config));
+                if (config.demo_price_sheet()) {
+                    DemoPriceSheet.seed(b.priceSheets(), Clock.systemUTC());
+                }
+                billing = b;
                 long every = Math.max(60, config.run_check_s());
                 worker.scheduleWithFixedDelay(this::monthly, 1, every, TimeUnit.SECONDS);
             }

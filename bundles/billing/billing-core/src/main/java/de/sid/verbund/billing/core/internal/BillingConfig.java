@@ -12,6 +12,11 @@ public @interface BillingConfig {
             + "with the same name share the events")
     String metering_subscription() default "billing.metering";
 
+    @AttributeDefinition(name = "Demo price sheet", description = "Create a demo price sheet (VM-hours of the demo "
+            + "offerings vm-s..vm-xl, disk GiB-months) on the first start of a database without any price sheet. Turn "
+            + "off in production.")
+    boolean demo_price_sheet() default true;
+
     @AttributeDefinition(name = "Monthly run check (s)", description = "How often the node checks whether the previous "
             + "month has had its scheduled run (it runs once per period across all nodes, on the 1st or at the first "
             + "check after it)")

@@ -141,6 +141,20 @@ class BillingTest {
 
     /** A monthly price of 100.00: a full month is 100.00 whatever its length; 15 March to 1 April 2025 is 407/743. */
     @Test
+    void theDemoPriceSheetIsCreatedOnceOnAnEmptyDatabaseAndPricesTheDemoOfferings() {
+        clock.set(Instant.parse("2026-11-29T17:00:00Z"));
+        assertThat(DemoPriceSheet.seed(billing.priceSheets(), clock)).isPresent();
+        assertThat(DemoPriceSheet.seed(billing.priceSheets(), clock)).isEmpty();
+        var sheet = billing.priceSheets().validAt(Instant.parse("2026-11-29T17:00:00Z")).orElseThrow();
+        assertThat(sheet.name()).isEqualTo(DemoPriceSheet.NAME);
+        assertThat(sheet.validFrom()).isEqualTo(berlin("2026-01-01T00:00"));
+        assertThat(billing.priceSheets().list()).hasSize(1);
+        // a full November of one vm-m: 720 h × 0.05 = 36.00
+        assertThat(billing.quote("vm-m", 2, 4096, 0, berlin("2026-11-10T00:00")).orElseThrow().perMonth())
+                .isEqualTo(Money.eur("36.00"));
+    }
+
+    @Test
     void monthlyPriceIsProratedByTheRealHoursOfTheBerlinMonth() {
         clock.set(berlin("2026-01-05T00:00"));
         sheet("2024-01-01T00:00", null, price(Metric.SERVICE_MONTH, "backup", "100.00"));
