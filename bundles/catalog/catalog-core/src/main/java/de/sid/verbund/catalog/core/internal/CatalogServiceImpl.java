@@ -638,6 +638,13 @@ final class CatalogServiceImpl implements CatalogService {
     /** Stores the transition, audits it and publishes its event, in the caller's transaction. */
     private void changed(Connection c, Order o, OrderState from, String actor, String detail, String eventType)
             throws SQLException {
+        if (o.kind() == OrderKind.DECOMMISSION) {
+            if (from == null) {
+                CatalogStore.claimForDecommission(c, o.id(), o.targetVmIds());
+            } else if (o.state() == OrderState.REJECTED || o.state() == OrderState.CANCELLED || o.state() == OrderState.FAILED) {
+                CatalogStore.releaseDecommissionClaims(c, o.id());
+            }
+        }
         CatalogStore.insertTransition(c, o.id(), from, o.state(), o.updatedAt(), actor, detail);
         audit.record(actor, eventType, "order/" + o.id(), "SUCCESS", (from == null ? "" : from + " → ") + o.state()
                 + (detail == null || detail.isEmpty() ? "" : ": " + detail));

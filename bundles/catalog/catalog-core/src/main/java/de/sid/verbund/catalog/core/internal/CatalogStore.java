@@ -411,4 +411,43 @@ final class CatalogStore {
     private static Instant instant(ResultSet rs, int column) throws SQLException {
         return rs.getObject(column, OffsetDateTime.class).toInstant();
     }
+
+    /**
+     * Claims VMs for a DECOMMISSION order: a VM has at most one open decommission order.
+     *
+     * @throws ProblemException CONFLICT naming the VM and the order that already claims it
+     */
+    static void claimForDecommission(Connection c, String orderId, List<String> vmIds) throws SQLException {
+        for (String vm : vmIds) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT order_id FROM catalog_decommission_claim WHERE vm_id = ?")) {
+                ps.setString(1, vm);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        throw ProblemException.conflict("VM " + vm + " is already being decommissioned by order "
+                                + rs.getString(1));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO catalog_decommission_claim (vm_id, order_id) VALUES (?, ?)")) {
+                ps.setString(1, vm);
+                ps.setString(2, orderId);
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (de.sid.verbund.persistence.PersistenceException.UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    // a parallel order claimed it between the look-up and the insert
+                    throw ProblemException.conflict("VM " + vm + " is already being decommissioned by another order");
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** Frees the VMs of a DECOMMISSION order that ended without deleting them. */
+    static void releaseDecommissionClaims(Connection c, String orderId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM catalog_decommission_claim WHERE order_id = ?")) {
+            ps.setString(1, orderId);
+            ps.executeUpdate();
+        }
+    }
 }

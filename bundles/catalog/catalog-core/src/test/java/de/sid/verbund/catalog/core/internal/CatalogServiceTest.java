@@ -330,6 +330,40 @@ class CatalogServiceTest {
     }
 
     @Test
+    void parallelDecommissionOrdersForOneVmLetExactlyOneThrough() throws Exception {
+        String tenant = f.authority(Quota.UNLIMITED, Budget.NONE);
+        Order o = awaitState(catalog.submit(provision(tenant, "vm-s", 1, "once"), user).order().id(), OrderState.FULFILLED);
+        String vm = o.vmIds().get(0);
+        CyclicBarrier start = new CyclicBarrier(4);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Order> ok = new ArrayList<>();
+        List<ProblemException> refused = new ArrayList<>();
+        try {
+            List<Future<OrderReceipt>> results = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return catalog.submit(new NewOrder(tenant, OrderKind.DECOMMISSION, null, null, null, null, List.of(vm)), user);
+                }));
+            }
+            for (Future<OrderReceipt> r : results) {
+                try {
+                    ok.add(r.get(30, TimeUnit.SECONDS).order());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    refused.add((ProblemException) e.getCause());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(ok).hasSize(1);
+        assertThat(refused).hasSize(3).allMatch(e -> e.type() == ProblemType.CONFLICT
+                && e.getMessage().startsWith("VM " + vm + " is already being decommissioned"));
+        awaitState(ok.get(0).id(), OrderState.FULFILLED);
+        assertThat(catalog.orders(new OrderFilter(tenant, null), 10, null).items()).hasSize(2);
+    }
+
+    @Test
     void decommissioningDeletesTheVmsAndFreesTheirQuota() {
         String tenant = f.authority(new Quota(2, null, null, null), Budget.NONE);
         Order o = awaitState(catalog.submit(provision(tenant, "vm-s", 2, "tmp"), user).order().id(), OrderState.FULFILLED);
