@@ -122,7 +122,7 @@ public class BillingIT extends VerbundTestSupport {
         assertTrue(sheets.toString(), found);
         assertTrue(executeCommand("verbund:price-sheet-list").contains("Preisblatt IT"));
 
-        String authority = UUID.randomUUID().toString();
+        String authority = newAuthority();
         String name = "billing-user-" + UUID.randomUUID().toString().substring(0, 6);
         Reply user = post("/api/users", ADMIN, "{\"username\":\"" + name + "\",\"password\":\"long-enough-pw\","
                 + "\"authorityId\":\"" + authority + "\",\"roles\":[\"authority-user\"]}");

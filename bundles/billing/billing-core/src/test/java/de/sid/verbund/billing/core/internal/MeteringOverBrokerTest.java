@@ -51,8 +51,8 @@ class MeteringOverBrokerTest {
                 dir.resolve("journal").toString(), "tcp_port", 0, "redelivery_delay_ms", 50L));
         TestAuthorities authorities = new TestAuthorities();
         authorities.add(A, "Landesamt A", BillingMode.INVOICE, true);
-        node1 = new BillingComponent(db, bus, Configs.of(BillingConfig.class));
-        node2 = new BillingComponent(db, bus, Configs.of(BillingConfig.class));
+        node1 = new BillingComponent(db, bus, Configs.of(BillingConfig.class, "demo_price_sheet", false));
+        node2 = new BillingComponent(db, bus, Configs.of(BillingConfig.class, "demo_price_sheet", false));
         node1.setAuthorityService(authorities);
         node2.setAuthorityService(authorities);
     }

@@ -49,7 +49,7 @@ public final class RunningBillingCore implements AutoCloseable {
                 return () -> { };
             }
         };
-        billing = new BillingComponent(db, quietBus, Configs.of(BillingConfig.class));
+        billing = new BillingComponent(db, quietBus, Configs.of(BillingConfig.class, "demo_price_sheet", false));
         billing.setAuthorityService(authorities);
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             try {
