@@ -12,18 +12,18 @@ import de.sid.verbund.core.DomainEvent;
 import de.sid.verbund.core.Money;
 import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
 import de.sid.verbund.tenancy.Authority;
-import de.sid.verbund.testsupport.FixedAuthorities;
 import de.sid.verbund.tenancy.AuthorityKind;
 import de.sid.verbund.tenancy.BillingAddress;
 import de.sid.verbund.tenancy.BillingMode;
 import de.sid.verbund.testsupport.Configs;
+import de.sid.verbund.testsupport.FixedAuthorities;
+import de.sid.verbund.testsupport.SettableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -81,7 +81,7 @@ public final class BillingRunBenchmark {
 
     private static void run(JdbcDatabase db, int vms, int nAuthorities, BillingPeriod period) {
         Authorities authorities = new Authorities(nAuthorities);
-        MutableClock clock = new MutableClock(period.start().minusSeconds(86_400));
+        SettableClock clock = new SettableClock(period.start().minusSeconds(86_400));
         Billing billing = new Billing(db, clock, () -> authorities, Configs.of(BillingConfig.class));
         billing.priceSheets().create(new NewPriceSheet("Benchmark", period.start().minusSeconds(86_400 * 31L), null,
                 List.of(new Price(Metric.VM_HOUR, "vm-s", Money.eur("0.0125")), new Price(Metric.VM_HOUR, "vm-m",
@@ -131,7 +131,7 @@ public final class BillingRunBenchmark {
             });
         }
         System.out.printf("loaded in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-        clock.now = period.end().plusSeconds(3600);
+        clock.set(period.end().plusSeconds(3600));
         for (String what : List.of("first run (drafts made)", "second run (drafts re-rated)")) {
             long t = System.nanoTime();
             InvoiceRun r = billing.invoices().run(period);
@@ -150,30 +150,6 @@ public final class BillingRunBenchmark {
             }
         });
         System.out.printf("ledger rows after the run: %,d%n", count);
-    }
-
-    /** A clock the benchmark sets. */
-    private static final class MutableClock extends Clock {
-        volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 
     /** The benchmark's authorities: every fourth in internal cost allocation, the others invoiced with VAT. */

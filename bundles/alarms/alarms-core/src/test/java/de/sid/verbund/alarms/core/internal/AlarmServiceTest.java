@@ -9,8 +9,8 @@ import de.sid.verbund.alarms.Alarm;
 import de.sid.verbund.alarms.AlarmDetail;
 import de.sid.verbund.alarms.AlarmEvents;
 import de.sid.verbund.alarms.AlarmFilter;
-import de.sid.verbund.alarms.AlarmHistoryEntry;
 import de.sid.verbund.alarms.AlarmHistoryEntry.Action;
+import de.sid.verbund.alarms.AlarmHistoryEntry;
 import de.sid.verbund.alarms.AlarmKeys;
 import de.sid.verbund.alarms.AlarmState;
 import de.sid.verbund.alarms.NewAlarm;
@@ -23,8 +23,10 @@ import de.sid.verbund.core.ProblemType;
 import de.sid.verbund.messaging.Subscription;
 import de.sid.verbund.messaging.outbox.internal.OutboxRelay;
 import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
+import de.sid.verbund.testsupport.SettableClock;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +59,7 @@ class AlarmServiceTest {
     Path dir;
     JdbcDatabase db;
     OutboxRelay outbox;
-    TestClock clock;
+    SettableClock clock;
     Alarms alarms;
     Subscription subscription;
     final List<DomainEvent> events = new CopyOnWriteArrayList<>();
@@ -82,7 +84,7 @@ class AlarmServiceTest {
         db = open();
         subscription = broker.bus().subscribe(AlarmEvents.TOPIC, "alarms-test-" + UUID.randomUUID(), events::add);
         outbox = new OutboxRelay(db, broker.bus(), 20);
-        clock = new TestClock();
+        clock = new SettableClock(Instant.parse("2026-11-30T08:00:00.123456Z"));
         alarms = new Alarms(db, outbox, clock);
     }
 

@@ -26,6 +26,7 @@ import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
 import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
 import de.sid.verbund.tenancy.BillingMode;
+import de.sid.verbund.testsupport.SettableClock;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.math.BigDecimal;
@@ -58,7 +59,7 @@ class BillingTest {
     @TempDir
     Path dir;
     JdbcDatabase db;
-    TestClock clock;
+    SettableClock clock;
     TestAuthorities authorities;
     Billing billing;
     Seller seller;
@@ -70,7 +71,7 @@ class BillingTest {
     @BeforeEach
     void setUp() {
         db = open();
-        clock = new TestClock();
+        clock = new SettableClock(Instant.parse("2026-11-30T08:00:00Z"));
         authorities = new TestAuthorities();
         authorities.add(A, "Landesamt A", BillingMode.INVOICE, true);
         authorities.add(B, "Amt B", BillingMode.INTERNAL, false);

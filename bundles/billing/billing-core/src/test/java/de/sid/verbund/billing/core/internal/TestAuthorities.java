@@ -1,11 +1,11 @@
 package de.sid.verbund.billing.core.internal;
 
 import de.sid.verbund.tenancy.Authority;
-import de.sid.verbund.testsupport.FixedAuthorities;
 import de.sid.verbund.tenancy.AuthorityKind;
 import de.sid.verbund.tenancy.BillingAddress;
 import de.sid.verbund.tenancy.BillingMode;
 import de.sid.verbund.tenancy.Contact;
+import de.sid.verbund.testsupport.FixedAuthorities;
 import java.time.Instant;
 import java.util.List;
 

@@ -36,17 +36,15 @@ import de.sid.verbund.tenancy.NewAuthority;
 import de.sid.verbund.tenancy.Quota;
 import de.sid.verbund.tenancy.core.internal.TenancyComponent;
 import de.sid.verbund.testsupport.Configs;
+import de.sid.verbund.testsupport.SettableClock;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Method;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,7 +81,7 @@ class ComputeToXRechnungTest {
     LibvirtProvider libvirt;
     ComputeServiceImpl compute;
     TenancyComponent tenancy;
-    final MovableClock clock = new MovableClock();
+    final SettableClock clock = SettableClock.system();
     final List<DomainEvent> recorded = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -230,29 +228,5 @@ class ComputeToXRechnungTest {
 
     private static Money cents(BigDecimal quantityNumerator, Money unitPrice, BigDecimal denominator) {
         return Money.eur(quantityNumerator.multiply(unitPrice.amount()).divide(denominator, 2, RoundingMode.HALF_UP));
-    }
-
-    /** UTC, at the real time until {@link #set}. */
-    static final class MovableClock extends Clock {
-        private volatile Instant fixed;
-
-        void set(Instant at) {
-            fixed = at;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("UTC only");
-        }
-
-        @Override
-        public Instant instant() {
-            return fixed != null ? fixed : Instant.now();
-        }
     }
 }

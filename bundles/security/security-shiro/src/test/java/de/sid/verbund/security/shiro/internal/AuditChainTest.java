@@ -7,12 +7,11 @@ import de.sid.verbund.security.AuditEntry;
 import de.sid.verbund.security.AuditQuery;
 import de.sid.verbund.security.AuditVerification;
 import de.sid.verbund.testsupport.Configs;
+import de.sid.verbund.testsupport.SettableClock;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -20,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +31,7 @@ class AuditChainTest {
     JdbcDatabase db;
     ShiroSecurity security;
     JdbcAuditLog audit;
-    final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-01T10:00:00.123456789Z"));
+    final SettableClock now = new SettableClock(Instant.parse("2026-11-01T10:00:00.123456789Z"));
 
     protected JdbcDatabase open() {
         return new JdbcDatabase(JdbcDatabase.embeddedH2Url(dir), "verbund", "", 12, 10_000);
@@ -52,22 +50,7 @@ class AuditChainTest {
     }
 
     private Clock clock() {
-        return new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        return now;
     }
 
     private void sql(String statement) {
