@@ -1,6 +1,6 @@
 /** The database: a pooled {@link javax.sql.DataSource}, transactions and per-area schema migrations. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package de.sid.verbund.persistence;
 
 import org.osgi.annotation.bundle.Export;

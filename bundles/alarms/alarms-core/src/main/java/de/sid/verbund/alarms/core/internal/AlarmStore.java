@@ -8,12 +8,12 @@ import de.sid.verbund.alarms.Severity;
 import de.sid.verbund.alarms.SourceKind;
 import de.sid.verbund.core.Page;
 import de.sid.verbund.core.ProblemException;
+import de.sid.verbund.persistence.Inserts;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -38,34 +38,6 @@ final class AlarmStore {
     static final String COLUMNS = "id, dedupe_key, source_kind, source_id, source_name, site, alarm_type, severity, "
             + "state, description, occurrences, first_seen, last_seen, acknowledged_by, acknowledged_at, "
             + "acknowledge_note, cleared_at, cleared_by, clear_reason, escalated_at, escalation_level, expires_at";
-    /** SQLSTATE of a unique-constraint violation, the same on H2 and PostgreSQL. */
-    private static final String UNIQUE_VIOLATION = "23505";
-
-    /** An insert, as a lambda that may throw {@link SQLException}. */
-    private interface Insert {
-        void run() throws SQLException;
-    }
-
-    /**
-     * Runs an insert under a savepoint.
-     *
-     * @return false when it violated a unique constraint: the insert is undone to the savepoint
-     *         and the transaction goes on
-     */
-    private static boolean insertOnce(Connection c, Insert insert) throws SQLException {
-        Savepoint sp = c.setSavepoint();
-        try {
-            insert.run();
-        } catch (SQLException e) {
-            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                c.rollback(sp);
-                return false;
-            }
-            throw e;
-        }
-        c.releaseSavepoint(sp);
-        return true;
-    }
 
     /** @return the open alarm with this key, locked for the rest of the transaction; empty if none is open */
     Optional<Alarm> lockOpen(Connection c, String key) throws SQLException {
@@ -97,7 +69,7 @@ final class AlarmStore {
      *         savepoint, the transaction goes on)
      */
     boolean insertOpen(Connection c, Alarm a) throws SQLException {
-        return insertOnce(c, () -> {
+        return Inserts.once(c, () -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO alarm (" + COLUMNS + ", open_key) VALUES "
                     + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, a.id());
@@ -296,7 +268,7 @@ final class AlarmStore {
             }
         }
         // false: the same event handled at the same moment elsewhere (a redelivery to another node)
-        return insertOnce(c, () -> {
+        return Inserts.once(c, () -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO alarm_processed_event (event_id, processed_at) "
                     + "VALUES (?, ?)")) {
                 ps.setString(1, eventId.toString());

@@ -8,6 +8,7 @@ import de.sid.verbund.billing.PriceSheetService;
 import de.sid.verbund.core.BillingPeriod;
 import de.sid.verbund.core.DomainEvent;
 import de.sid.verbund.core.Money;
+import de.sid.verbund.persistence.Inserts;
 import de.sid.verbund.persistence.Database;
 import de.sid.verbund.tenancy.AuthorityService;
 import java.math.BigDecimal;
@@ -85,7 +86,7 @@ public final class Billing {
     Optional<BillingPeriod> scheduledRun() {
         BillingPeriod previous = new BillingPeriod(BillingPeriod.containing(clock.instant()).month().minusMonths(1));
         return Retry.onUniqueViolation(() -> db.inTransaction(c -> {
-            boolean first = Sql.insertOnce(c, () -> {
+            boolean first = Inserts.once(c, () -> {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO billing_run (period, started_at) VALUES (?, ?)")) {
                     ps.setString(1, previous.toString());
                     ps.setObject(2, Sql.ts(clock.instant()));

@@ -19,6 +19,7 @@ import de.sid.verbund.core.Money;
 import de.sid.verbund.core.Page;
 import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
+import de.sid.verbund.persistence.Inserts;
 import de.sid.verbund.persistence.Database;
 import de.sid.verbund.tenancy.Authority;
 import de.sid.verbund.tenancy.AuthorityService;
@@ -444,7 +445,7 @@ final class Invoices implements InvoiceService {
                     }
                 }
             }
-            if (Sql.insertOnce(c, () -> {
+            if (Inserts.once(c, () -> {
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO billing_invoice_number (number_year, last_number) VALUES (?, 1)")) {
                     ps.setInt(1, year);

@@ -11,6 +11,7 @@ import de.sid.verbund.core.BillingPeriod;
 import de.sid.verbund.core.DomainEvent;
 import de.sid.verbund.core.Page;
 import de.sid.verbund.core.ProblemException;
+import de.sid.verbund.persistence.Inserts;
 import de.sid.verbund.persistence.Database;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -568,7 +569,7 @@ final class Ledger {
 
     private void insertParked(Connection c, String eventId, String type, String reason, String body) throws SQLException {
         LOG.warn("Billing parked {} {} for review: {}", type, eventId, reason);
-        Sql.insertOnce(c, () -> {
+        Inserts.once(c, () -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO billing_parked (event_id, type, reason, body, "
                     + "parked_at) VALUES (?, ?, ?, ?, ?)")) {
                 ps.setString(1, eventId);

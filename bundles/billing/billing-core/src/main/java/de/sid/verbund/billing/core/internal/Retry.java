@@ -28,7 +28,7 @@ final class Retry {
 
     private static boolean uniqueViolation(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && Sql.UNIQUE_VIOLATION.equals(s.getSQLState())) {
+            if (t instanceof SQLException s && de.sid.verbund.persistence.PersistenceException.UNIQUE_VIOLATION.equals(s.getSQLState())) {
                 return true;
             }
         }

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -13,40 +12,13 @@ import java.time.ZoneOffset;
 
 /** Small JDBC helpers shared by the billing stores (H2 in PostgreSQL mode and PostgreSQL alike). */
 final class Sql {
-    /** SQLSTATE of a unique or primary-key violation on both databases. */
-    static final String UNIQUE_VIOLATION = "23505";
 
     private Sql() {
     }
 
-    /** Statement work that may fail with an SQLException. */
-    @FunctionalInterface
-    interface Work {
-        void run() throws SQLException;
-    }
-
-    /**
-     * Runs an insert under a savepoint; a unique violation is undone and reported as {@code false}
-     * (the transaction stays usable on PostgreSQL, where a failed statement would abort it).
-     */
-    static boolean insertOnce(Connection c, Work insert) throws SQLException {
-        Savepoint sp = c.setSavepoint();
-        try {
-            insert.run();
-        } catch (SQLException e) {
-            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                c.rollback(sp);
-                return false;
-            }
-            throw e;
-        }
-        c.releaseSavepoint(sp);
-        return true;
-    }
-
     /** @return whether the event id was new (and is now marked processed in this transaction) */
     static boolean markProcessed(Connection c, String eventId, Instant now) throws SQLException {
-        return insertOnce(c, () -> {
+        return de.sid.verbund.persistence.Inserts.once(c, () -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO billing_processed_event (event_id, processed_at) VALUES (?, ?)")) {
                 ps.setString(1, eventId);

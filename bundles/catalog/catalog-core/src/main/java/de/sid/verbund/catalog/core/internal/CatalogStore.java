@@ -15,6 +15,7 @@ import de.sid.verbund.catalog.OrderTransition;
 import de.sid.verbund.catalog.Sizing;
 import de.sid.verbund.core.Page;
 import de.sid.verbund.core.ProblemException;
+import de.sid.verbund.persistence.Inserts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,7 +31,6 @@ import java.util.Optional;
 
 /** SQL of the catalogue's tables; every method works in the caller's transaction. */
 final class CatalogStore {
-    static final String UNIQUE_VIOLATION = "23505";
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
@@ -356,20 +356,14 @@ final class CatalogStore {
                 }
             }
         }
-        java.sql.Savepoint sp = c.setSavepoint();
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO catalog_processed_event (event_id, processed_at) VALUES (?, ?)")) {
-            ps.setString(1, eventId);
-            ps.setObject(2, ts(at));
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                c.rollback(sp);
-                return false;
+        return Inserts.once(c, () -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO catalog_processed_event (event_id, processed_at) VALUES (?, ?)")) {
+                ps.setString(1, eventId);
+                ps.setObject(2, ts(at));
+                ps.executeUpdate();
             }
-            throw e;
-        }
-        c.releaseSavepoint(sp);
-        return true;
+        });
     }
 
     // --- helpers ---------------------------------------------------------------------------------
