@@ -496,6 +496,11 @@ final class Invoices implements InvoiceService {
             if (original.kind() == InvoiceKind.CREDIT_NOTE) {
                 throw ProblemException.badRequest(invoiceNumber + " is a credit note itself");
             }
+            if (seller.authorityId().equals(original.authorityId())) {
+                // its lines are the counter-entries of the allocations: credit those, and the month still nets to zero
+                throw ProblemException.conflict(invoiceNumber + " is the SID's counter-entry statement: credit the "
+                        + "authority's cost allocation instead");
+            }
             Doc d = lock(c, original.id()).orElseThrow();
             Map<Integer, BigDecimal> credited = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT l.credited_line, SUM(l.quantity) FROM billing_invoice_line l "
@@ -513,7 +518,12 @@ final class Invoices implements InvoiceService {
             List<LineDraft> drafts = new ArrayList<>();
             List<Integer> positions = new ArrayList<>();
             List<String> errors = new ArrayList<>();
+            java.util.Set<Integer> listed = new java.util.HashSet<>();
             for (CreditLine cl : wanted) {
+                if (!listed.add(cl.position())) {
+                    errors.add("line " + cl.position() + " is listed more than once: give its whole quantity once");
+                    continue;
+                }
                 InvoiceLine l = cl.position() >= 1 && cl.position() <= original.lines().size()
                         ? original.lines().get(cl.position() - 1) : null;
                 if (l == null) {

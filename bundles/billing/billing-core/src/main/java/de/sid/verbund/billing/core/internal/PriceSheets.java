@@ -26,6 +26,9 @@ import java.util.UUID;
 
 /** The price sheets in the database ({@code billing_price_sheet}, {@code billing_price}). */
 final class PriceSheets implements PriceSheetService {
+    /** The largest unit price stored (NUMERIC(19,4)), EUR. */
+    static final java.math.BigDecimal MAX_UNIT_PRICE = new java.math.BigDecimal("999999999999999.9999");
+
     private static final String COLUMNS = "id, sheet_id, version, name, valid_from_ms, valid_to_ms, superseded_by, created_at";
 
     private final Database db;
@@ -139,6 +142,12 @@ final class PriceSheets implements PriceSheetService {
             }
             if (price.isNegative()) {
                 errors.add(p.metric() + (q == null ? "" : " " + q) + ": unit price must not be negative");
+                continue;
+            }
+            if (price.amount().compareTo(MAX_UNIT_PRICE) > 0) {
+                // the column is NUMERIC(19,4): 15 digits before the point
+                errors.add(p.metric() + (q == null ? "" : " " + q) + ": unit price must be at most "
+                        + MAX_UNIT_PRICE.toPlainString() + " EUR");
                 continue;
             }
             if (!seen.add(p.metric() + "|" + (q == null ? "" : q))) {

@@ -571,6 +571,10 @@ class BillingTest {
             numbers.add(f.number());
         }
         assertThat(numbers).containsExactly("2026-000001", "2026-000002", "2026-000003", "2026-000004");
+        // the SID's counter-entry is not credited on its own: the month would no longer net to zero
+        assertThatThrownBy(() -> billing.invoices.creditNote("2026-000004", "no", List.of()))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.CONFLICT))
+                .hasMessageContaining("counter-entry");
         Invoice finalA = docOf(A, BillingPeriod.of(2026, 3));
         assertThat(finalA.payment().dueDate()).isEqualTo(java.time.LocalDate.of(2026, 5, 1));
         assertThat(billing.invoices.findByNumber("2026-000002")).contains(finalA);
@@ -617,6 +621,13 @@ class BillingTest {
                 .hasMessageContaining("already credited");
         assertThatThrownBy(() -> billing.invoices.creditNote(inv.number(), "no line", List.of(new CreditLine(7,
                 BigDecimal.ONE)))).isInstanceOf(ProblemException.class).hasMessageContaining("no line 7");
+        // 700 + 30 h left to credit of 744 − 10.5: each alone fits, the two together exceed the line
+        assertThatThrownBy(() -> billing.invoices.creditNote(inv.number(), "twice", List.of(
+                new CreditLine(1, new BigDecimal("700")), new CreditLine(1, new BigDecimal("30")))))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.errors())
+                        .containsExactly("line 1 is listed more than once: give its whole quantity once"));
+        assertThat(billing.invoices.list(new InvoiceFilter(A, null, InvoiceKind.CREDIT_NOTE, null), 10, null).items())
+                .hasSize(1);
         assertThat(billing.invoices.find(inv.id())).contains(inv);
     }
 
@@ -662,9 +673,9 @@ class BillingTest {
         ProblemException bad = org.junit.jupiter.api.Assertions.assertThrows(ProblemException.class,
                 () -> billing.priceSheets.create(new NewPriceSheet(" ", berlin("2026-08-01T00:00"), berlin("2026-07-01T00:00"),
                         List.of(price(Metric.VM_HOUR, null, "1.00"), price(Metric.VCPU_HOUR, null, "0.00001"),
-                                price(Metric.RAM_GIB_HOUR, null, "-1")))));
+                                price(Metric.RAM_GIB_HOUR, null, "-1"), price(Metric.DISK_GIB_MONTH, null, "1e400")))));
         assertThat(bad.type()).isEqualTo(ProblemType.BAD_REQUEST);
-        assertThat(bad.errors()).hasSize(5);
+        assertThat(bad.errors()).hasSize(6).contains("DISK_GIB_MONTH: unit price must be at most 999999999999999.9999 EUR");
         assertThat(billing.priceSheets.list()).hasSize(1);
     }
 

@@ -22,8 +22,9 @@ final class BillingAccess {
 
     /**
      * The authority a list is restricted to: callers who may read every authority's billing get
-     * what they asked for ({@code null} = all); others get their own authority, and asking for
-     * another one is refused (403, audited).
+     * what they asked for ({@code null} = all); others get their own authority by default, or an
+     * authority below theirs they ask for (oversight, {@code billing:read:<it>}); asking for any
+     * other is refused (403, audited).
      *
      * @param requested the {@code authority} query parameter, or {@code null}
      * @param target what is listed, for the audit log
@@ -38,22 +39,27 @@ final class BillingAccess {
             access.check(Permissions.of(AREA, Permissions.READ, "*"), target);
         }
         if (authority != null && !authority.equals(caller.authorityId())) {
+            // an authority below the caller's (oversight) may be asked for; any other is refused
             access.check(Permissions.of(AREA, Permissions.READ, authority), target);
+            return authority;
         }
         access.check(Permissions.of(AREA, Permissions.READ, caller.authorityId()), target);
         return caller.authorityId();
     }
 
-    /** A document another authority's caller may not know of answers 404 like an unknown one (audited). */
-    Invoice visible(Invoice invoice, String key) {
-        access.checkVisible(Permissions.of(AREA, Permissions.READ, invoice.authorityId()), "invoice " + key);
+    /**
+     * A document another authority's caller may not know of answers 404 like an unknown one
+     * (audited): {@code target} is the very text of the unknown answer, see {@link InvoicesResource#what}.
+     */
+    Invoice visible(Invoice invoice, String target) {
+        access.checkVisible(Permissions.of(AREA, Permissions.READ, invoice.authorityId()), target);
         return invoice;
     }
 
     /** Changing a document: visible first (404), then {@code billing:write:<authority>} (403). */
-    Invoice writable(Invoice invoice, String key) {
-        visible(invoice, key);
-        access.check(Permissions.of(AREA, Permissions.WRITE, invoice.authorityId()), "invoice " + key);
+    Invoice writable(Invoice invoice, String target) {
+        visible(invoice, target);
+        access.check(Permissions.of(AREA, Permissions.WRITE, invoice.authorityId()), target);
         return invoice;
     }
 

@@ -81,7 +81,7 @@ public class CreditNotesResource {
         if (body == null || body.invoiceNumber() == null || body.invoiceNumber().isBlank()) {
             throw ProblemException.badRequest("request body required: {invoiceNumber, reason, lines: [{position, quantity}]}");
         }
-        access.writable(documents.find(body.invoiceNumber(), null), body.invoiceNumber());
+        access.writable(documents.find(body.invoiceNumber(), null), InvoicesResource.what(null, body.invoiceNumber()));
         List<CreditLine> lines = body.lines() == null ? List.of()
                 : body.lines().stream().map(l -> new CreditLine(l.position(), l.quantity())).toList();
         Invoice note = invoices.creditNote(body.invoiceNumber(), body.reason(), lines);
@@ -101,7 +101,7 @@ public class CreditNotesResource {
     @POST
     @Path("/{key}/finalize")
     public InvoiceView finalizeDocument(@PathParam("key") String key) {
-        Invoice draft = access.writable(documents.find(key, InvoiceKind.CREDIT_NOTE), key);
+        Invoice draft = access.writable(documents.find(key, InvoiceKind.CREDIT_NOTE), InvoicesResource.what(InvoiceKind.CREDIT_NOTE, key));
         return InvoiceView.of(invoices.finalizeInvoice(draft.id()));
     }
 }

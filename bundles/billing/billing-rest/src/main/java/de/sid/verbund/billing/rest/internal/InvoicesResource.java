@@ -96,7 +96,7 @@ public class InvoicesResource {
     @POST
     @Path("/{key}/finalize")
     public InvoiceView finalizeDocument(@PathParam("key") String key) {
-        Invoice draft = access.writable(find(key, null), key);
+        Invoice draft = access.writable(find(key, null), what(null, key));
         return InvoiceView.of(invoices.finalizeInvoice(draft.id()));
     }
 
@@ -104,7 +104,7 @@ public class InvoicesResource {
     @POST
     @Path("/{key}/rerate")
     public InvoiceView rerate(@PathParam("key") String key) {
-        Invoice draft = access.writable(find(key, null), key);
+        Invoice draft = access.writable(find(key, null), what(null, key));
         return InvoiceView.of(invoices.rerate(draft.id()));
     }
 
@@ -114,13 +114,18 @@ public class InvoicesResource {
      * @throws ProblemException NOT_FOUND for an unknown, foreign or other-kind document
      */
     Invoice visible(String key, InvoiceKind kind) {
-        return access.visible(find(key, kind), key);
+        return access.visible(find(key, kind), what(kind, key));
     }
 
     Invoice find(String key, InvoiceKind kind) {
         Optional<Invoice> found = NUMBER.matcher(key).matches() ? invoices.findByNumber(key) : byId(key);
         return found.filter(i -> kind == null || i.kind() == kind)
-                .orElseThrow(() -> ProblemException.notFound("no " + (kind == InvoiceKind.CREDIT_NOTE ? "credit note " : "document ") + key));
+                .orElseThrow(() -> ProblemException.notFound("no " + what(kind, key)));
+    }
+
+    /** @return what a key names, as the 404 of an unknown and of a foreign document both say it */
+    static String what(InvoiceKind kind, String key) {
+        return (kind == InvoiceKind.CREDIT_NOTE ? "credit note " : "document ") + key;
     }
 
     private Optional<Invoice> byId(String key) {

@@ -194,7 +194,13 @@ class BillingResourcesTest {
         // B's invoice: 404 like an unknown number, in every format, and the refusal is recorded
         assertThat(problem(() -> asA.get(numbers.get(1), accept("application/json")))).isEqualTo(ProblemType.NOT_FOUND);
         assertThat(problem(() -> asA.get(numbers.get(1), accept("application/pdf")))).isEqualTo(ProblemType.NOT_FOUND);
-        assertThat(userA.refused).contains("billing:read:" + B + " invoice " + numbers.get(1));
+        assertThat(userA.refused).contains("billing:read:" + B + " document " + numbers.get(1));
+        // the same words as for a number that does not exist: nothing tells a foreign one apart
+        String foreign = catchThrowableOfType(() -> asA.get(numbers.get(1), accept("application/json")),
+                ProblemException.class).getMessage();
+        String unknown = catchThrowableOfType(() -> asA.get("2026-999999", accept("application/json")),
+                ProblemException.class).getMessage();
+        assertThat(foreign).isEqualTo(unknown.replace("2026-999999", numbers.get(1)));
         // asking for B's list: 403
         assertThat(problem(() -> asA.list(B, null, null, null, null, null))).isEqualTo(ProblemType.FORBIDDEN);
         assertThat(userA.refused).contains("billing:read:" + B + " invoices");
@@ -280,7 +286,7 @@ class BillingResourcesTest {
         FakeAccess userB = FakeAccess.authorityUser(B);
         assertThat(problem(() -> creditNotes(userB).get(fin.number(), accept("application/json"))))
                 .isEqualTo(ProblemType.NOT_FOUND);
-        assertThat(userB.refused).contains("billing:read:" + A + " invoice " + fin.number());
+        assertThat(userB.refused).contains("billing:read:" + A + " credit note " + fin.number());
         // an invoice number is no credit note
         assertThat(problem(() -> clerk.get(numbers.get(0), accept("application/json")))).isEqualTo(ProblemType.NOT_FOUND);
     }
