@@ -43,13 +43,15 @@ public final class FakeAccess implements AccessControl {
 
     public static FakeAccess authorityUser(String authorityId) {
         return new FakeAccess(new Caller(UUID.randomUUID().toString(), "user", authorityId, Set.of("authority-user")),
-                List.of("compute:*:" + authorityId, "catalog:read:" + authorityId, "catalog:order:" + authorityId,
+                List.of("compute:read:" + authorityId, "compute:write:" + authorityId, "catalog:read:" + authorityId,
+                        "catalog:order:" + authorityId,
                         "billing:read:" + authorityId, "tenancy:read:" + authorityId, "security:read:" + authorityId));
     }
 
     public static FakeAccess authorityAdmin(String authorityId) {
         return new FakeAccess(new Caller(UUID.randomUUID().toString(), "admin", authorityId, Set.of("authority-admin")),
-                List.of("compute:*:" + authorityId, "catalog:*:" + authorityId, "billing:read:" + authorityId,
+                List.of("compute:read:" + authorityId, "compute:write:" + authorityId, "catalog:*:" + authorityId,
+                        "billing:read:" + authorityId,
                         "tenancy:*:" + authorityId, "security:*:" + authorityId));
     }
 

@@ -95,10 +95,12 @@ public class OrdersResource {
                 access.check("catalog:read:*", "orders");
             }
             if (tenant != null && !tenant.equals(caller.authorityId())) {
+                // an authority below the caller's (oversight) may be listed; any other is refused (403)
+                access.check(Permissions.of("catalog", "read", tenant), "orders");
+            } else {
+                tenant = caller.authorityId();
                 access.check(Permissions.of("catalog", "read", tenant), "orders");
             }
-            tenant = caller.authorityId();
-            access.check(Permissions.of("catalog", "read", tenant), "orders");
         }
         return catalog.orders(new OrderFilter(tenant, parseState(state)), Page.limit(limit), cursor);
     }

@@ -104,6 +104,20 @@ class CatalogResourcesAccessTest {
     }
 
     @Test
+    void aParentAuthorityListsTheOrdersOfAnAuthorityBelowIt() {
+        String parent = java.util.UUID.randomUUID().toString();
+        // the realm grants users of a parent read on the authorities below it (oversight)
+        FakeAccess ministry = new FakeAccess(new de.sid.verbund.security.Caller(java.util.UUID.randomUUID().toString(),
+                "ministerium-viewer", parent, java.util.Set.of("authority-viewer")), List.of("*:read:" + parent, "*:read:" + a));
+        orders(ministry).list(a, null, null, null);
+        assertThat(calls.get(calls.size() - 1)).contains(new OrderFilter(a, null).toString());
+        orders(ministry).list(null, null, null, null);
+        assertThat(calls.get(calls.size() - 1)).contains(new OrderFilter(parent, null).toString());
+        assertThat(refused(() -> orders(ministry).list(java.util.UUID.randomUUID().toString(), null, null, null)).type())
+                .isEqualTo(ProblemType.FORBIDDEN);
+    }
+
+    @Test
     void usersOrderAndSeeTheirAuthoritysOrdersButOnlyApproversDecide() {
         OrdersResource user = orders(authorityUser(a));
         assertThat(user.submit(new OrdersResource.SubmitOrder(null, null, "vm-m", 1, "app", null, null)).getStatus()).isEqualTo(201);
