@@ -102,7 +102,7 @@ public class CatalogIT extends VerbundTestSupport {
     }
 
     @Test
-    public void aSmallVmNeedsNoApprovalAndOwnApprovalIsRefused() {
+    public void aSmallVmNeedsNoApprovalAndOwnApprovalIsRefused() throws Exception {
         Reply s = post("/api/orders", TAX_USER, "{\"offering\":\"vm-s\",\"quantity\":2,\"name\":\"tmp-"
                 + UUID.randomUUID().toString().substring(0, 6) + "\"}");
         assertEquals(s.body(), 201, s.status());
@@ -120,5 +120,12 @@ public class CatalogIT extends VerbundTestSupport {
         assertEquals(409, post("/api/orders/" + id + "/approve", TAX_ADMIN, "{}").status());
         assertEquals(403, post("/api/offerings", TAX_ADMIN, "{\"code\":\"x\",\"name\":\"x\",\"sizing\":{\"vcpu\":1,"
                 + "\"ramMib\":512,\"diskGib\":1}}").status());
+
+        // the console cancels a waiting order too
+        Reply w = post("/api/orders", TAX_USER, "{\"offering\":\"vm-m\",\"name\":\"wait-" + UUID.randomUUID().toString()
+                .substring(0, 6) + "\"}");
+        String waiting = w.json().path("order").path("id").asText();
+        assertTrue(executeCommand("verbund:order-cancel " + waiting).contains("is CANCELLED"));
+        assertEquals("CANCELLED", get("/api/orders/" + waiting, TAX_USER).json().path("state").asText());
     }
 }
