@@ -27,6 +27,26 @@ public interface UserService {
     User create(NewUser user);
 
     /**
+     * Replaces a user's roles. The rules are those of {@link #create}: one or more of
+     * {@link Roles#ALL}; a user of an authority holds only {@link Roles#TENANT_ROLES}, a user
+     * without one only SID roles. The change applies from the user's next request.
+     *
+     * @return the user with the new roles
+     * @throws de.sid.verbund.core.ProblemException NOT_FOUND, BAD_REQUEST for invalid roles (each
+     *         problem listed), CONFLICT when it would take {@link Roles#SID_ADMIN} from the last
+     *         user holding it
+     */
+    User setRoles(String userId, java.util.Set<String> roles);
+
+    /**
+     * Deletes a user and the user's API tokens.
+     *
+     * @throws de.sid.verbund.core.ProblemException NOT_FOUND, CONFLICT for the last user holding
+     *         {@link Roles#SID_ADMIN} (the platform would have no administrator)
+     */
+    void delete(String userId);
+
+    /**
      * Sets a new password, unlocks the account and revokes all the user's API tokens (a leaked
      * token dies with the password it was created under).
      *

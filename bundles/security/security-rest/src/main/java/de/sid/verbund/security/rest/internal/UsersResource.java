@@ -34,7 +34,9 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
  * see their own authority's users and, for oversight, those of the authorities below it
  * ({@code ?authorityId=}); a user of another authority is answered as unknown (404). Everyone may read their own account
  * ({@code /me}), change their own password and manage their own API tokens, which needs the
- * current password.
+ * current password. An admin of the user's authority (SID users: an admin with
+ * {@code security:write:platform}) replaces a user's roles ({@code PUT /{id}/roles}) or deletes
+ * the user; nobody changes their own roles or deletes themselves.
  */
 @Component(service = UsersResource.class)
 @JaxrsResource
@@ -68,6 +70,10 @@ public class UsersResource {
      * caller's current password: a token cannot mint further tokens.
      */
     public record TokenRequest(String name, Integer validDays, String password) {
+    }
+
+    /** A request to replace a user's roles: one or more of {@code Roles.ALL}. */
+    public record RoleChange(Set<String> roles) {
     }
 
     @GET
@@ -161,6 +167,51 @@ public class UsersResource {
         }
         users.setPassword(userId, body.password());
         return Response.noContent().build();
+    }
+
+    /**
+     * Replaces a user's roles ({@code security:write:<user's authority>}, or {@code platform}
+     * for SID users). Answers 403 for the caller's own roles (no self-escalation, no lock-out),
+     * 404 for a user of an authority the caller cannot see, 400 with each problem for invalid
+     * roles, 409 when it would take {@code sid-admin} from the last user holding it.
+     */
+    @javax.ws.rs.PUT
+    @Path("/{id}/roles")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public User setRoles(@PathParam("id") String id, RoleChange body) {
+        User u = administered(id, "change their own roles");
+        if (body == null) {
+            throw ProblemException.badRequest("request body required: {roles}");
+        }
+        return users.setRoles(u.id(), body.roles());
+    }
+
+    /**
+     * Deletes a user and the user's API tokens, with the permissions of {@link #setRoles}; 403 for
+     * the caller's own account, 409 for the last user holding {@code sid-admin}.
+     */
+    @javax.ws.rs.DELETE
+    @Path("/{id}")
+    public Response delete(@PathParam("id") String id) {
+        User u = administered(id, "delete themselves");
+        users.delete(u.id());
+        return Response.noContent().build();
+    }
+
+    /**
+     * The user an admin acts on: unknown or invisible 404, the caller's own account 403 ({@code what}
+     * names the refused act), then {@code security:write} on the user's authority (403).
+     */
+    private User administered(String id, String what) {
+        String userId = Ids.parse(id).toString();
+        Caller caller = access.requireCaller();
+        User u = users.find(userId).orElseThrow(() -> ProblemException.notFound("no user " + id));
+        access.checkVisible(Permissions.of("security", "read", tenant(u)), "user " + id);
+        if (caller.userId().equals(userId)) {
+            throw ProblemException.forbidden("users cannot " + what);
+        }
+        access.check(Permissions.of("security", "write", tenant(u)), "user " + id);
+        return u;
     }
 
     @POST

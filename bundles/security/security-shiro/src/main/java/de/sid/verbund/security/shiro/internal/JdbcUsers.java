@@ -165,35 +165,7 @@ final class JdbcUsers implements UserService {
         } catch (ProblemException e) {
             errors.add(e.getMessage());
         }
-        Set<String> roles = new TreeSet<>();
-        if (u.roles() != null) {
-            for (String r : u.roles()) {
-                if (r == null || r.isBlank()) {
-                    errors.add("roles must not contain empty entries");
-                } else {
-                    roles.add(r);
-                }
-            }
-        }
-        if (roles.isEmpty()) {
-            errors.add("roles must name at least one of " + new TreeSet<>(Roles.ALL));
-        }
-        for (String r : roles) {
-            if (!Roles.ALL.contains(r)) {
-                errors.add("unknown role '" + r + "' (known: " + new TreeSet<>(Roles.ALL) + ")");
-            }
-        }
-        boolean tenantRole = roles.stream().anyMatch(Roles.TENANT_ROLES::contains);
-        boolean sidRole = roles.stream().anyMatch(r -> Roles.ALL.contains(r) && !Roles.TENANT_ROLES.contains(r));
-        if (tenantRole && sidRole) {
-            errors.add("a user has either SID roles or authority roles, not both");
-        }
-        if (tenantRole && (u.authorityId() == null || u.authorityId().isBlank())) {
-            errors.add("authorityId is required for authority roles");
-        }
-        if (!tenantRole && u.authorityId() != null && !u.authorityId().isBlank()) {
-            errors.add("authorityId must be empty for SID roles");
-        }
+        Set<String> roles = checkRoles(u.roles(), u.authorityId() != null && !u.authorityId().isBlank(), errors);
         String authorityId = null;
         if (u.authorityId() != null && !u.authorityId().isBlank()) {
             try {
@@ -231,6 +203,124 @@ final class JdbcUsers implements UserService {
             throw e;
         }
         return new User(id, u.username(), authorityId, roles, false, now.toInstant());
+    }
+
+    /**
+     * The role rules of {@link #create} and {@link #setRoles}: at least one role, each of
+     * {@link Roles#ALL}; authority roles ({@link Roles#TENANT_ROLES}) only for a user of an
+     * authority, SID roles only for one without; never both kinds.
+     *
+     * @param roles the roles asked for, may be {@code null}
+     * @param hasAuthority whether the user belongs to an authority
+     * @param errors receives each problem found
+     * @return the roles, sorted, without duplicates
+     */
+    static Set<String> checkRoles(Set<String> roles, boolean hasAuthority, List<String> errors) {
+        Set<String> out = new TreeSet<>();
+        if (roles != null) {
+            for (String r : roles) {
+                if (r == null || r.isBlank()) {
+                    errors.add("roles must not contain empty entries");
+                } else {
+                    out.add(r);
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            errors.add("roles must name at least one of " + new TreeSet<>(Roles.ALL));
+        }
+        for (String r : out) {
+            if (!Roles.ALL.contains(r)) {
+                errors.add("unknown role '" + r + "' (known: " + new TreeSet<>(Roles.ALL) + ")");
+            }
+        }
+        boolean tenantRole = out.stream().anyMatch(Roles.TENANT_ROLES::contains);
+        boolean sidRole = out.stream().anyMatch(r -> Roles.ALL.contains(r) && !Roles.TENANT_ROLES.contains(r));
+        if (tenantRole && sidRole) {
+            errors.add("a user has either SID roles or authority roles, not both");
+        }
+        if (tenantRole && !hasAuthority) {
+            errors.add("authorityId is required for authority roles");
+        }
+        if (!tenantRole && hasAuthority) {
+            errors.add("authorityId must be empty for SID roles");
+        }
+        return out;
+    }
+
+    /**
+     * Replaces a user's roles, checked by {@link #checkRoles} against the user's authority. Taking
+     * {@link Roles#SID_ADMIN} from the last user holding it is refused.
+     *
+     * @throws ProblemException NOT_FOUND, BAD_REQUEST (each problem listed), CONFLICT for the last SID admin
+     */
+    @Override
+    public User setRoles(String userId, Set<String> roles) {
+        String id = Ids.parse(userId).toString();
+        User u = find(id).orElseThrow(() -> ProblemException.notFound("no user " + userId));
+        List<String> errors = new ArrayList<>();
+        Set<String> checked = checkRoles(roles, u.authorityId() != null, errors);
+        if (!errors.isEmpty()) {
+            throw new ProblemException(ProblemType.BAD_REQUEST, "invalid roles: " + String.join("; ", errors), errors, null);
+        }
+        int n = db.inTransaction(c -> {
+            if (!checked.contains(Roles.SID_ADMIN)) {
+                refuseLastSidAdmin(c, id, "take sid-admin from");
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE app_user SET roles = ? WHERE id = ?")) {
+                ps.setString(1, String.join(",", checked));
+                ps.setString(2, id);
+                return ps.executeUpdate();
+            }
+        });
+        if (n == 0) {
+            throw ProblemException.notFound("no user " + userId);
+        }
+        return new User(u.id(), u.username(), u.authorityId(), checked, u.locked(), u.createdAt());
+    }
+
+    /**
+     * Deletes a user with its API tokens ({@code ON DELETE CASCADE}). Deleting the last user
+     * holding {@link Roles#SID_ADMIN} is refused.
+     *
+     * @throws ProblemException NOT_FOUND, CONFLICT for the last SID admin
+     */
+    @Override
+    public void delete(String userId) {
+        String id = Ids.parse(userId).toString();
+        int n = db.inTransaction(c -> {
+            refuseLastSidAdmin(c, id, "delete");
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM app_user WHERE id = ?")) {
+                ps.setString(1, id);
+                return ps.executeUpdate();
+            }
+        });
+        if (n == 0) {
+            throw ProblemException.notFound("no user " + userId);
+        }
+    }
+
+    /**
+     * Refuses (CONFLICT) when {@code id} is the only user holding {@link Roles#SID_ADMIN}. The
+     * candidates' rows are read {@code FOR UPDATE}, so two transactions removing two different
+     * admins at once are serialised and the second sees the first's change.
+     */
+    private static void refuseLastSidAdmin(Connection c, String id, String what) throws SQLException {
+        List<String> admins = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, roles FROM app_user WHERE roles LIKE ? FOR UPDATE")) {
+            ps.setString(1, "%" + Roles.SID_ADMIN + "%");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (Arrays.asList(rs.getString("roles").split(",")).contains(Roles.SID_ADMIN)) {
+                        admins.add(rs.getString("id"));
+                    }
+                }
+            }
+        }
+        if (admins.equals(List.of(id))) {
+            throw ProblemException.conflict("cannot " + what + " the last user holding " + Roles.SID_ADMIN
+                    + ": the platform would have no administrator");
+        }
     }
 
     @Override

@@ -412,6 +412,16 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
     }
 
     @Override
+    public User setRoles(String userId, java.util.Set<String> roles) {
+        return users.setRoles(userId, roles);
+    }
+
+    @Override
+    public void delete(String userId) {
+        users.delete(userId);
+    }
+
+    @Override
     public void setPassword(String userId, String newPassword) {
         users.setPassword(userId, newPassword);
     }

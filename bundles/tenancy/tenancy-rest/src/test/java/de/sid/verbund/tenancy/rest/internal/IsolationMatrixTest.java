@@ -210,6 +210,10 @@ class IsolationMatrixTest {
         });
         ops.put("POST /users/{id}/password", t -> users.setPassword(memberOf.get(t),
                 new UsersResource.PasswordChange(null, "another-long-pw")));
+        ops.put("PUT /users/{id}/roles", t -> users.setRoles(memberOf.get(t), new UsersResource.RoleChange(Set.of(Roles.AUTHORITY_VIEWER))));
+        // a fresh user each time, so that an allowed delete leaves the matrix's members in place
+        ops.put("DELETE /users/{id}", t -> users.delete(security.create(new NewUser("del-" + serial.incrementAndGet(), PW, t,
+                Set.of(Roles.AUTHORITY_VIEWER))).id()));
         ops.put("GET /vms/{id}", t -> vms.get(vmOf.get(t)));
         ops.put("POST /vms/{id}/stop", t -> vms.stop(vmOf.get(t)));
         ops.put("POST /vms", t -> vms.create(new VmsResource.CreateVm("vm-" + serial.incrementAndGet(), t, null, 1, 256L, 1,
@@ -241,6 +245,8 @@ class IsolationMatrixTest {
             {"POST /users",                 "AAAA", "FFFF", "FFFF", "FFFF", "AFFF", "FFFF", "FFFF"},
             {"GET /users?authorityId",      "AAAA", "AAAA", "FFFF", "FFFF", "AAFF", "AAFF", "AAFF"},
             {"POST /users/{id}/password",   "AAAA", "FFFF", "NNNN", "NNNN", "AFNN", "FFNN", "FFNN"},
+            {"PUT /users/{id}/roles",       "AAAA", "FFFF", "NNNN", "NNNN", "AFNN", "FFNN", "FFNN"},
+            {"DELETE /users/{id}",          "AAAA", "FFFF", "NNNN", "NNNN", "AFNN", "FFNN", "FFNN"},
             {"GET /vms/{id}",               "AAAA", "AAAA", "AAAA", "NNNN", "AANN", "AANN", "AANN"},
             {"POST /vms/{id}/stop",         "AAAA", "AAAA", "FFFF", "NNNN", "AFNN", "AFNN", "FFNN"},
             {"POST /vms",                   "AAAA", "AAAA", "FFFF", "FFFF", "FFFF", "FFFF", "FFFF"},
