@@ -13,6 +13,11 @@ import de.sid.verbund.core.DomainEvent;
  * (redelivery with back-off); after {@code maxDeliveries} attempts the message is moved to the
  * dead-letter queue {@value #DEAD_LETTER_QUEUE}, never dropped. Handlers must therefore be
  * idempotent by {@link DomainEvent#eventId()}.
+ *
+ * <p>Order: the events of one tenant ({@link DomainEvent#tenantId()}) published to a topic or queue
+ * reach the consumers that share a subscription or queue in publish order, one consumer at a time
+ * (a message group per tenant); events of different tenants are handled in parallel. A redelivered
+ * event may come after later ones of its tenant.
  */
 public interface EventBus {
     /** Where messages that could not be handled are parked for review. */

@@ -187,7 +187,11 @@ final class ArtemisEventBus implements EventBus, AutoCloseable {
         }
     }
 
-    /** A durable text message of the event; its id is the broker's duplicate-detection id. */
+    /**
+     * A durable text message of the event; its id is the broker's duplicate-detection id, its
+     * tenant the message group (Artemis message grouping keeps a group's order across competing
+     * consumers).
+     */
     private static ClientMessage message(ClientSession session, DomainEvent event, String json, RoutingType routing) {
         ClientMessage m = session.createMessage(Message.TEXT_TYPE, true);
         TextMessageUtil.writeBodyText(m.getBodyBuffer(), SimpleString.of(json));
@@ -195,6 +199,10 @@ final class ArtemisEventBus implements EventBus, AutoCloseable {
         m.putStringProperty(PROP_EVENT_TYPE, event.type());
         if (event.tenantId() != null) {
             m.putStringProperty(PROP_TENANT, event.tenantId());
+            // a message group per tenant: the consumers sharing a subscription or queue get one
+            // tenant's events in publish order (one consumer at a time), so a VM's stop is never
+            // applied before its start on another node
+            m.putStringProperty(Message.HDR_GROUP_ID, SimpleString.of(event.tenantId()));
         }
         m.setRoutingType(routing);
         return m;

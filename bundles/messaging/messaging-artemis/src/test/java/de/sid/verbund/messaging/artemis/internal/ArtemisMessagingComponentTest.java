@@ -25,6 +25,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.api.core.Message;
@@ -153,7 +154,8 @@ class ArtemisMessagingComponentTest {
 
         List<UUID> sent = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            DomainEvent e = event("vm.created");
+            // 20 tenants: 20 message groups to spread over the two consumers
+            DomainEvent e = new DomainEvent(UUID.randomUUID(), "vm.created", Instant.now(), "tenant-" + i, Map.of("i", i));
             sent.add(e.eventId());
             bus.publish("compute.events", e);
         }
@@ -164,6 +166,26 @@ class ArtemisMessagingComponentTest {
         assertThat(all).containsExactlyInAnyOrderElementsOf(sent).doesNotHaveDuplicates();
         assertThat(first).isNotEmpty();
         assertThat(second).isNotEmpty();
+    }
+
+    @Test
+    void oneTenantsEventsReachTheConsumersOfASubscriptionInPublishOrder() {
+        ArtemisMessagingComponent bus = startReady(dir);
+        List<Integer> handled = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int c = 0; c < 3; c++) {
+            track(bus.subscribe("compute.events", "billing.metering", e -> {
+                Thread.sleep(ThreadLocalRandom.current().nextInt(3)); // consumers of different speed
+                handled.add(((Number) e.payload().get("seq")).intValue());
+            }));
+        }
+        List<Integer> sent = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            sent.add(i);
+            bus.publish("compute.events", new DomainEvent(UUID.randomUUID(), "vm.state-changed", Instant.now(), "lfst",
+                    Map.of("seq", i)));
+        }
+        await().atMost(WAIT).until(() -> handled.size() >= 60);
+        assertThat(handled).containsExactlyElementsOf(sent);
     }
 
     @Test
