@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shipped {@code etc/de.sid.verbund.billing.cfg} is read by Karaf as a properties file, that
- * is ISO-8859-1 with {@code \\uXXXX} escapes: the seller's name and street must come out as
+ * is ISO-8859-1 with Unicode escapes such as {@code \\u00e4}: the seller's name and street must come out as
  * written on the invoice (they were garbled when the file held UTF-8 bytes).
  */
 class BillingConfigFileTest {
