@@ -221,6 +221,27 @@ final class Invoices implements InvoiceService {
      *
      * @return its id when it was written, else {@code null}
      */
+    /**
+     * Sets the columns net … rated_at, shared by the INSERT and the UPDATE of a draft: amounts in
+     * EUR (net and gross in cents), the seller's payment data when the document is payable.
+     *
+     * @return the next parameter index
+     */
+    private int setTotalsAndPayment(PreparedStatement ps, int i, Money net, BigDecimal vatRate, Money vat, Money gross,
+            boolean payable, long watermark, Instant now) throws SQLException {
+        ps.setBigDecimal(i++, net.amount().setScale(2, RoundingMode.UNNECESSARY));
+        ps.setBigDecimal(i++, vatRate);
+        ps.setBigDecimal(i++, vat.amount());
+        ps.setBigDecimal(i++, gross.amount().setScale(2, RoundingMode.UNNECESSARY));
+        ps.setString(i++, payable ? seller.iban() : null);
+        ps.setString(i++, payable ? seller.bic() : null);
+        ps.setString(i++, payable ? seller.accountName() : null);
+        ps.setString(i++, payable ? seller.paymentTerms() : null);
+        ps.setLong(i++, watermark);
+        ps.setObject(i++, Sql.ts(now));
+        return i;
+    }
+
     private String counterEntry(Connection c, BillingPeriod period, long watermark, Instant now) throws SQLException {
         String key = "counter|" + period;
         String existingId = null;
@@ -268,7 +289,6 @@ final class Invoices implements InvoiceService {
         Money vat = Money.eur(net.amount().multiply(vatRate).divide(BigDecimal.valueOf(100), Money.CENT_SCALE,
                 Money.ROUNDING));
         Money gross = net.plus(vat);
-        boolean invoice = payable;
         String id = existingId == null ? UUID.randomUUID().toString() : existingId;
         if (existingId == null) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO billing_invoice (" + COLUMNS
@@ -285,16 +305,7 @@ final class Invoices implements InvoiceService {
                 ps.setString(i++, costCentre);
                 ps.setString(i++, preceding);
                 ps.setString(i++, reason);
-                ps.setBigDecimal(i++, net.amount().setScale(2, RoundingMode.UNNECESSARY));
-                ps.setBigDecimal(i++, vatRate);
-                ps.setBigDecimal(i++, vat.amount());
-                ps.setBigDecimal(i++, gross.amount().setScale(2, RoundingMode.UNNECESSARY));
-                ps.setString(i++, invoice ? seller.iban() : null);
-                ps.setString(i++, invoice ? seller.bic() : null);
-                ps.setString(i++, invoice ? seller.accountName() : null);
-                ps.setString(i++, invoice ? seller.paymentTerms() : null);
-                ps.setLong(i++, watermark);
-                ps.setObject(i++, Sql.ts(now));
+                i = setTotalsAndPayment(ps, i, net, vatRate, vat, gross, payable, watermark, now);
                 ps.setString(i, periodKey);
                 ps.executeUpdate();
             }
@@ -310,16 +321,7 @@ final class Invoices implements InvoiceService {
                 ps.setString(i++, json(buyer));
                 ps.setString(i++, buyerReference);
                 ps.setString(i++, costCentre);
-                ps.setBigDecimal(i++, net.amount().setScale(2, RoundingMode.UNNECESSARY));
-                ps.setBigDecimal(i++, vatRate);
-                ps.setBigDecimal(i++, vat.amount());
-                ps.setBigDecimal(i++, gross.amount().setScale(2, RoundingMode.UNNECESSARY));
-                ps.setString(i++, invoice ? seller.iban() : null);
-                ps.setString(i++, invoice ? seller.bic() : null);
-                ps.setString(i++, invoice ? seller.accountName() : null);
-                ps.setString(i++, invoice ? seller.paymentTerms() : null);
-                ps.setLong(i++, watermark);
-                ps.setObject(i++, Sql.ts(now));
+                i = setTotalsAndPayment(ps, i, net, vatRate, vat, gross, payable, watermark, now);
                 ps.setString(i, id);
                 if (ps.executeUpdate() != 1) {
                     throw ProblemException.conflict("document " + id + " is FINAL and cannot change");
