@@ -91,8 +91,12 @@ public abstract class BrowserTestSupport {
         return b;
     }
 
+    /** A 30 s wait that retries while the page re-renders (stale elements, rows not there yet). */
     protected static WebDriverWait waiting(WebDriver b) {
-        return new WebDriverWait(b, Duration.ofSeconds(30));
+        WebDriverWait w = new WebDriverWait(b, Duration.ofSeconds(30));
+        w.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        w.ignoring(NullPointerException.class);
+        return w;
     }
 
     /** Opens the UI and logs in through the form as a demo user (password = user name); waits for the home page. */
