@@ -49,9 +49,14 @@ public abstract class BrowserTestSupport {
     protected static VerbundProcess verbund;
     private final List<WebDriver> browsers = new ArrayList<>();
 
+    /** Starts (or finds) the shared Verbund and keeps it in JUnit's root store, which stops it when the test run ends. */
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final org.junit.jupiter.api.extension.BeforeAllCallback VERBUND = context -> verbund = context.getRoot()
+            .getStore(org.junit.jupiter.api.extension.ExtensionContext.Namespace.GLOBAL)
+            .getOrComputeIfAbsent(VerbundProcess.class, k -> VerbundProcess.shared(), VerbundProcess.class);
+
     @BeforeAll
-    static void startVerbund() throws IOException {
-        verbund = VerbundProcess.shared();
+    static void loadAxe() throws IOException {
         if (axeSource == null) {
             try (InputStream in = BrowserTestSupport.class.getClassLoader().getResourceAsStream("axe.min.js")) {
                 assertThat(in).as("axe.min.js (com.deque.html.axe-core:selenium) on the test class path").isNotNull();
