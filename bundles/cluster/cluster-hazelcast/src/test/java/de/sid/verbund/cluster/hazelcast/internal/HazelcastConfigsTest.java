@@ -55,6 +55,27 @@ class HazelcastConfigsTest {
     }
 
     @Test
+    void verbundMapsMergePutIfAbsentAndAreProtectedOnlyAboveAMinimumOfOne() {
+        Config solo = HazelcastConfigs.build(Configs.of(ClusterConfig.class), "a");
+        assertThat(solo.getSplitBrainProtectionConfigs()).isEmpty();
+        assertThat(solo.getMapConfig("verbund.anything").getMergePolicyConfig().getPolicy())
+                .isEqualTo(com.hazelcast.spi.merge.PutIfAbsentMergePolicy.class.getName());
+        assertThat(solo.getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("10");
+        assertThat(solo.getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("10");
+
+        Config three = HazelcastConfigs.build(Configs.of(ClusterConfig.class, "min_cluster_size", 2,
+                "merge_check_s", 3), "a");
+        com.hazelcast.config.SplitBrainProtectionConfig p =
+                three.getSplitBrainProtectionConfig(HazelcastConfigs.SPLIT_BRAIN_PROTECTION);
+        assertThat(p.getMinimumClusterSize()).isEqualTo(2);
+        assertThat(p.isEnabled()).isTrue();
+        assertThat(three.getMapConfig("verbund.anything").getSplitBrainProtectionName())
+                .isEqualTo(HazelcastConfigs.SPLIT_BRAIN_PROTECTION);
+        assertThat(three.getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("3");
+        assertThat(three.getMemberAttributeConfig().getAttribute(HazelcastConfigs.STARTED_AT_ATTRIBUTE)).isNotBlank();
+    }
+
+    @Test
     void rejectsSettingsThatCannotWork() {
         assertThatThrownBy(() -> HazelcastConfigs.build(Configs.of(ClusterConfig.class, "members", ""), "a"))
                 .hasMessageContaining("members");
