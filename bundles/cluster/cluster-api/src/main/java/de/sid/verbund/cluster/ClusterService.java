@@ -83,6 +83,20 @@ public interface ClusterService {
     }
 
     /**
+     * {@link #requireQuorum(String)} for callers whose cluster service is optional (shell commands,
+     * tests without a cluster): without one, nothing is refused.
+     *
+     * @param cluster the cluster service, or {@code null}
+     * @param operation what the caller was about to do, e.g. {@code verbund:vm-create}
+     * @throws ProblemException of type {@link ProblemType#NO_QUORUM} when the node has no quorum
+     */
+    static void refuseWithoutQuorum(ClusterService cluster, String operation) {
+        if (cluster != null) {
+            cluster.requireQuorum(operation);
+        }
+    }
+
+    /**
      * Whether this node runs the current tick of a cluster-wide periodic job: it has quorum and owns
      * the key {@code singleton:<job>}, so one member runs each tick, and after that member's
      * death the new owner runs the next one. Jobs must still be made safe by the database (a
