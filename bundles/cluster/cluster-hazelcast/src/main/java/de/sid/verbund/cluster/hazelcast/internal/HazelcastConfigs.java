@@ -107,14 +107,37 @@ final class HazelcastConfigs {
         c.addMapConfig(maps);
     }
 
+    /**
+     * @param list comma-separated {@code host}, {@code host:port} or {@code host:port1-port2}; a port
+     *        range is expanded here (Hazelcast's TCP-IP join takes ranges of addresses, not of ports)
+     * @return the members as Hazelcast takes them
+     * @throws IllegalArgumentException for an empty list or a reversed or oversized port range
+     */
     static List<String> members(String list) {
-        List<String> members = Arrays.stream(list == null ? new String[0] : list.split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        List<String> members = new java.util.ArrayList<>();
+        for (String entry : list == null ? new String[0] : list.split(",")) {
+            String m = entry.trim();
+            java.util.regex.Matcher range = PORT_RANGE.matcher(m);
+            if (range.matches()) {
+                int from = Integer.parseInt(range.group(2));
+                int to = Integer.parseInt(range.group(3));
+                if (to < from || to - from > 100) {
+                    throw new IllegalArgumentException("members: port range " + m + " must go up, by at most 100 ports");
+                }
+                for (int port = from; port <= to; port++) {
+                    members.add(range.group(1) + ":" + port);
+                }
+            } else if (!m.isEmpty()) {
+                members.add(m);
+            }
+        }
         if (members.isEmpty()) {
             throw new IllegalArgumentException("members must list at least one host (e.g. 127.0.0.1)");
         }
-        return members;
+        return List.copyOf(members);
     }
+
+    private static final java.util.regex.Pattern PORT_RANGE = java.util.regex.Pattern.compile("(.+):(\\d{1,5})-(\\d{1,5})");
 
     private static void requirePositive(String key, int value) {
         if (value <= 0) {

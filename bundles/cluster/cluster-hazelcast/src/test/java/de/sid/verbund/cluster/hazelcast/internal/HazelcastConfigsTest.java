@@ -76,6 +76,14 @@ class HazelcastConfigsTest {
     }
 
     @Test
+    void portRangesOfMembersAreExpanded() {
+        assertThat(HazelcastConfigs.members("127.0.0.1:5701-5703, 10.0.0.9, [fd00::1]:6000-6001"))
+                .containsExactly("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703", "10.0.0.9",
+                        "[fd00::1]:6000", "[fd00::1]:6001");
+        assertThatThrownBy(() -> HazelcastConfigs.members("127.0.0.1:5703-5701")).hasMessageContaining("must go up");
+    }
+
+    @Test
     void rejectsSettingsThatCannotWork() {
         assertThatThrownBy(() -> HazelcastConfigs.build(Configs.of(ClusterConfig.class, "members", ""), "a"))
                 .hasMessageContaining("members");
