@@ -12,6 +12,12 @@ public enum ProblemType {
     PAYLOAD_TOO_LARGE(413, "Payload too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
     UNAVAILABLE(503, "Service unavailable"),
+    /**
+     * This node sees fewer cluster members than the configured minimum ({@code min.cluster.size}):
+     * it may be on the minority side of a network partition (split brain) and refuses to change
+     * anything until it rejoins the majority.
+     */
+    NO_QUORUM(503, "Cluster minority"),
     INTERNAL(500, "Internal error");
 
     private final int status;

@@ -1,5 +1,6 @@
 package de.sid.verbund.shell.internal;
 
+import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.security.AuditLog;
 import de.sid.verbund.security.User;
 import de.sid.verbund.security.UserService;
@@ -19,6 +20,10 @@ import org.apache.karaf.shell.api.console.Session;
 @Command(scope = "verbund", name = "user-password",
         description = "Sets a user's password (prompted), unlocks the account and revokes its API tokens")
 public class UserPasswordCommand implements Action {
+    /** Split-brain protection: the command is refused on a node without quorum. */
+    @Reference(optional = true)
+    ClusterService cluster;
+
     @Reference
     UserService users;
 
@@ -33,6 +38,7 @@ public class UserPasswordCommand implements Action {
 
     @Override
     public Object execute() throws IOException {
+        ClusterService.refuseWithoutQuorum(cluster, "verbund:user-password");
         User u = users.findByUsername(username)
                 .orElseThrow(() -> new IllegalArgumentException("no user named " + username));
         String first = session.readLine("New password for " + u.username() + ": ", '*');

@@ -1,5 +1,6 @@
 package de.sid.verbund.shell.internal;
 
+import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.security.AuditLog;
 import de.sid.verbund.security.User;
 import de.sid.verbund.security.UserService;
@@ -20,6 +21,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Service
 @Command(scope = "verbund", name = "user-roles", description = "Replaces a user's roles (comma-separated)")
 public class UserRolesCommand implements Action {
+    /** Split-brain protection: the command is refused on a node without quorum. */
+    @Reference(optional = true)
+    ClusterService cluster;
+
     @Reference
     UserService users;
 
@@ -34,6 +39,7 @@ public class UserRolesCommand implements Action {
 
     @Override
     public Object execute() {
+        ClusterService.refuseWithoutQuorum(cluster, "verbund:user-roles");
         User u = users.findByUsername(username)
                 .orElseThrow(() -> new IllegalArgumentException("no user named " + username));
         Set<String> wanted = new LinkedHashSet<>();

@@ -1,5 +1,6 @@
 package de.sid.verbund.shell.internal;
 
+import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.security.AuditLog;
 import de.sid.verbund.security.User;
 import de.sid.verbund.security.UserService;
@@ -13,6 +14,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Service
 @Command(scope = "verbund", name = "user-unlock", description = "Lifts the lock after repeated failed logins")
 public class UserUnlockCommand implements Action {
+    /** Split-brain protection: the command is refused on a node without quorum. */
+    @Reference(optional = true)
+    ClusterService cluster;
+
     @Reference
     UserService users;
 
@@ -24,6 +29,7 @@ public class UserUnlockCommand implements Action {
 
     @Override
     public Object execute() {
+        ClusterService.refuseWithoutQuorum(cluster, "verbund:user-unlock");
         User u = users.findByUsername(username)
                 .orElseThrow(() -> new IllegalArgumentException("no user named " + username));
         users.unlock(u.id());

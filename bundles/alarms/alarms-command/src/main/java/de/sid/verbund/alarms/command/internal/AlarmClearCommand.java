@@ -2,6 +2,7 @@ package de.sid.verbund.alarms.command.internal;
 
 import de.sid.verbund.alarms.Alarm;
 import de.sid.verbund.alarms.AlarmService;
+import de.sid.verbund.cluster.ClusterService;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -14,6 +15,10 @@ import org.apache.karaf.shell.api.console.Session;
 @Service
 @Command(scope = "verbund", name = "alarm-clear", description = "Clears an open alarm by hand")
 public class AlarmClearCommand implements Action {
+    /** Split-brain protection: the command is refused on a node without quorum. */
+    @Reference(optional = true)
+    ClusterService cluster;
+
     @Reference
     AlarmService alarms;
 
@@ -28,6 +33,7 @@ public class AlarmClearCommand implements Action {
 
     @Override
     public Object execute() {
+        ClusterService.refuseWithoutQuorum(cluster, "verbund:alarm-clear");
         Alarm a = alarms.clearAlarm(id, Actors.of(session), reason);
         System.out.println("cleared " + a.id() + " (" + a.severity().label() + " " + a.type() + " of " + a.sourceName() + ")");
         return null;

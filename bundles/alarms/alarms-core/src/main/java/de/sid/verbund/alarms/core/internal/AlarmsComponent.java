@@ -7,6 +7,7 @@ import de.sid.verbund.alarms.AlarmService;
 import de.sid.verbund.alarms.AlarmState;
 import de.sid.verbund.alarms.NewAlarm;
 import de.sid.verbund.alarms.Severity;
+import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.core.Page;
 import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
@@ -32,6 +33,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +63,11 @@ public class AlarmsComponent implements AlarmService, MultiCollector {
     private volatile Subscription traps;
     private volatile String notReady = "starting";
     private volatile boolean stopped;
+
+    /** Cluster-wide jobs run on one member with quorum (absent: a single node runs them). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ClusterService cluster;
 
     @Activate
     public AlarmsComponent(@Reference Database db, @Reference Outbox outbox, @Reference EventBus bus, AlarmsConfig config) {
@@ -108,9 +117,21 @@ public class AlarmsComponent implements AlarmService, MultiCollector {
     }
 
     /** Escalation, expiry and the pruning of processed event ids; failures are logged and tried again next time. */
+    /** The job name of the sweep ({@link ClusterService#runsSingleton(String)}). */
+    static final String SWEEP_JOB = "alarms.sweep";
+
+    /**
+     * Escalation, expiry and pruning; in a cluster on the owner of the job's key with quorum only. Each step is a
+     * conditional update under row locks, so a second sweep in the same interval (around a membership change)
+     * finds nothing left to do.
+     */
     void sweep() {
         Alarms a = alarms;
         if (a == null || stopped) {
+            return;
+        }
+        ClusterService c = cluster;
+        if (c != null && !c.runsSingleton(SWEEP_JOB)) {
             return;
         }
         try {

@@ -2,6 +2,7 @@ package de.sid.verbund.billing.command.internal;
 
 import de.sid.verbund.billing.InvoiceRun;
 import de.sid.verbund.billing.InvoiceService;
+import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.core.BillingPeriod;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -13,6 +14,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Service
 @Command(scope = "verbund", name = "invoice-run", description = "Rates a billing period now: one draft per authority")
 public class InvoiceRunCommand implements Action {
+    /** Split-brain protection: the command is refused on a node without quorum. */
+    @Reference(optional = true)
+    ClusterService cluster;
+
     @Reference
     InvoiceService invoices;
 
@@ -21,6 +26,7 @@ public class InvoiceRunCommand implements Action {
 
     @Override
     public Object execute() {
+        ClusterService.refuseWithoutQuorum(cluster, "verbund:invoice-run");
         InvoiceRun run = invoices.run(BillingPeriod.parse(period));
         System.out.println("Period " + run.period() + " rated: " + run.drafts().size() + " draft(s) created or re-rated, "
                 + run.finalUnchanged() + " authorit" + (run.finalUnchanged() == 1 ? "y" : "ies")

@@ -15,6 +15,7 @@ import de.sid.verbund.billing.PriceSheetService;
 import de.sid.verbund.billing.UsageRecord;
 import de.sid.verbund.billing.UsageRecorder;
 import de.sid.verbund.billing.UsageService;
+import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.core.Money;
 import de.sid.verbund.core.Page;
 import de.sid.verbund.core.ProblemException;
@@ -42,6 +43,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +78,11 @@ public class BillingComponent implements PriceSheetService, UsageService, UsageR
     private volatile boolean stopped;
     private volatile Map<String, Money> monthToDate;
     private volatile Instant monthToDateAt = Instant.EPOCH;
+
+    /** Cluster-wide jobs run on one member with quorum (absent: a single node runs them). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ClusterService cluster;
 
     @Activate
     public BillingComponent(@Reference Database db, @Reference EventBus bus, BillingConfig config) {
@@ -147,10 +154,23 @@ public class BillingComponent implements PriceSheetService, UsageService, UsageR
         return billing != null && metering != null && notReady == null;
     }
 
-    /** The scheduled run of the previous month, once per period; failures are logged and tried at the next check. */
+    /** The job name of the monthly run ({@link ClusterService#runsSingleton(String)}). */
+    static final String MONTHLY_RUN_JOB = "billing.monthly-run";
+
+    /**
+     * The scheduled run of the previous month, once per period; failures are logged and tried at the next check.
+     * In a cluster only the owner of the job's key runs it, and only with quorum; what makes it once per period is
+     * the {@code billing_run} row inserted in the run's transaction (a member dying midway leaves no row, and the
+     * next owner runs it at its next check).
+     */
     void monthly() {
         Billing b = billing;
         if (b == null || stopped) {
+            return;
+        }
+        ClusterService c = cluster;
+        if (c != null && !c.runsSingleton(MONTHLY_RUN_JOB)) {
+            LOG.debug("Monthly billing run: another member runs it, or this one has no quorum");
             return;
         }
         if (authorities == null) {

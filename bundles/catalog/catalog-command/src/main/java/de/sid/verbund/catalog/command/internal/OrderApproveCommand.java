@@ -2,6 +2,7 @@ package de.sid.verbund.catalog.command.internal;
 
 import de.sid.verbund.catalog.CatalogService;
 import de.sid.verbund.catalog.Order;
+import de.sid.verbund.cluster.ClusterService;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -18,6 +19,10 @@ import org.apache.karaf.shell.api.console.Session;
 @Service
 @Command(scope = "verbund", name = "order-approve", description = "Approves an order as SID operations")
 public class OrderApproveCommand implements Action {
+    /** Split-brain protection: the command is refused on a node without quorum. */
+    @Reference(optional = true)
+    ClusterService cluster;
+
     @Reference
     CatalogService catalog;
 
@@ -32,6 +37,7 @@ public class OrderApproveCommand implements Action {
 
     @Override
     public Object execute() {
+        ClusterService.refuseWithoutQuorum(cluster, "verbund:order-approve");
         Order o = catalog.approve(id, ShellActor.of(session), comment);
         System.out.println("order " + o.id() + " is " + o.state() + (o.reason() == null ? "" : ": " + o.reason()));
         return null;

@@ -2,6 +2,7 @@ package de.sid.verbund.catalog.command.internal;
 
 import de.sid.verbund.catalog.CatalogService;
 import de.sid.verbund.catalog.Order;
+import de.sid.verbund.cluster.ClusterService;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -16,6 +17,10 @@ import org.apache.karaf.shell.api.console.Session;
 @Service
 @Command(scope = "verbund", name = "order-cancel", description = "Cancels an order that is not yet provisioning")
 public class OrderCancelCommand implements Action {
+    /** Split-brain protection: the command is refused on a node without quorum. */
+    @Reference(optional = true)
+    ClusterService cluster;
+
     @Reference
     CatalogService catalog;
 
@@ -27,6 +32,7 @@ public class OrderCancelCommand implements Action {
 
     @Override
     public Object execute() {
+        ClusterService.refuseWithoutQuorum(cluster, "verbund:order-cancel");
         Order o = catalog.cancel(id, ShellActor.of(session), true);
         System.out.println("order " + o.id() + " is " + o.state());
         return null;

@@ -2,6 +2,7 @@ package de.sid.verbund.catalog.command.internal;
 
 import de.sid.verbund.catalog.CatalogService;
 import de.sid.verbund.catalog.Order;
+import de.sid.verbund.cluster.ClusterService;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -14,6 +15,10 @@ import org.apache.karaf.shell.api.console.Session;
 @Service
 @Command(scope = "verbund", name = "order-reject", description = "Rejects a submitted order")
 public class OrderRejectCommand implements Action {
+    /** Split-brain protection: the command is refused on a node without quorum. */
+    @Reference(optional = true)
+    ClusterService cluster;
+
     @Reference
     CatalogService catalog;
 
@@ -28,6 +33,7 @@ public class OrderRejectCommand implements Action {
 
     @Override
     public Object execute() {
+        ClusterService.refuseWithoutQuorum(cluster, "verbund:order-reject");
         Order o = catalog.reject(id, ShellActor.of(session), reason);
         System.out.println("order " + o.id() + " is " + o.state() + ": " + o.reason());
         return null;

@@ -64,7 +64,15 @@ public @interface ClusterConfig {
     int shutdown_max_wait_s() default 30;
 
     @AttributeDefinition(name = "Minimum cluster size",
-            description = "Below this many members the health check reports DEGRADED "
-                    + "(reserved for split-brain protection)")
+            description = "Split-brain protection: below this many members (itself included) the node "
+                    + "refuses every change (REST 503, shell error), runs no cluster-wide job, and health "
+                    + "is DEGRADED; reads keep working. Set a majority of the planned members (2 of 3); "
+                    + "1 turns the protection off")
     int min_cluster_size() default 1;
+
+    @AttributeDefinition(name = "Merge check (s)",
+            description = "After a network partition, how often the oldest member of each side looks for "
+                    + "the other side to merge with (Hazelcast's split-brain merge: the smaller side joins "
+                    + "the larger)")
+    int merge_check_s() default 10;
 }

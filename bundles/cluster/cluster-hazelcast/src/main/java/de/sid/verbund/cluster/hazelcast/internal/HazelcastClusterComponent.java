@@ -22,6 +22,7 @@ import de.sid.verbund.cluster.OwnershipListener;
 import de.sid.verbund.core.health.Health;
 import de.sid.verbund.core.health.HealthIndicator;
 import de.sid.verbund.core.health.HealthStatus;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -240,13 +241,18 @@ public class HazelcastClusterComponent implements ClusterService, HealthIndicato
         try {
             List<ClusterMember> members = new ArrayList<>();
             for (Member m : hz.getCluster().getMembers()) {
-                members.add(new ClusterMember(idOf(m), address(m), m.localMember()));
+                members.add(new ClusterMember(idOf(m), address(m), m.localMember(), startedAt(m)));
             }
             return List.copyOf(members);
         } catch (RuntimeException e) {
             LOG.debug("cluster {}: members unknown", clusterName, e);
             return List.of();
         }
+    }
+
+    @Override
+    public int minClusterSize() {
+        return minClusterSize;
     }
 
     @Override
@@ -296,6 +302,7 @@ public class HazelcastClusterComponent implements ClusterService, HealthIndicato
             d.put("state", "running");
             d.put("memberCount", size);
             d.put("localAddress", address(hz.getCluster().getLocalMember()));
+            d.put("quorum", size >= minClusterSize);
             return new Health(size >= minClusterSize ? HealthStatus.UP : HealthStatus.DEGRADED, d);
         } catch (RuntimeException e) {
             d.put("state", "failed");
@@ -307,6 +314,15 @@ public class HazelcastClusterComponent implements ClusterService, HealthIndicato
     private static String idOf(Member m) {
         String id = m.getAttribute(HazelcastConfigs.MEMBER_ID_ATTRIBUTE);
         return id != null ? id : m.getUuid().toString();
+    }
+
+    private static Instant startedAt(Member m) {
+        String millis = m.getAttribute(HazelcastConfigs.STARTED_AT_ATTRIBUTE);
+        try {
+            return millis == null ? null : Instant.ofEpochMilli(Long.parseLong(millis));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static String address(Member m) {

@@ -55,7 +55,11 @@ class HazelcastClusterComponentTest {
         await().atMost(FORMATION).until(() -> solo.check().status() == HealthStatus.UP);
         assertThat(KEYS).allMatch(solo::isLocalOwner);
         assertThat(KEYS).allMatch(k -> "solo".equals(solo.ownerOf(k)));
-        assertThat(solo.members()).containsExactly(new ClusterMember("solo", "127.0.0.1:" + port, true));
+        assertThat(solo.members()).singleElement().satisfies(m -> {
+            assertThat(new ClusterMember(m.id(), m.address(), m.local()))
+                    .isEqualTo(new ClusterMember("solo", "127.0.0.1:" + port, true));
+            assertThat(m.startedAt()).isNotNull().isBeforeOrEqualTo(java.time.Instant.now());
+        });
         assertThat(solo.clusterName()).isEqualTo(clusterName);
         assertThat(solo.localMemberId()).isEqualTo("solo");
         assertThat(solo.check().details())

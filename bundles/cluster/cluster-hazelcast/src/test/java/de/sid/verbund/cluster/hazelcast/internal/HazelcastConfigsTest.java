@@ -55,6 +55,35 @@ class HazelcastConfigsTest {
     }
 
     @Test
+    void verbundMapsMergePutIfAbsentAndAreProtectedOnlyAboveAMinimumOfOne() {
+        Config solo = HazelcastConfigs.build(Configs.of(ClusterConfig.class), "a");
+        assertThat(solo.getSplitBrainProtectionConfigs()).isEmpty();
+        assertThat(solo.getMapConfig("verbund.anything").getMergePolicyConfig().getPolicy())
+                .isEqualTo(com.hazelcast.spi.merge.PutIfAbsentMergePolicy.class.getName());
+        assertThat(solo.getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("10");
+        assertThat(solo.getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("10");
+
+        Config three = HazelcastConfigs.build(Configs.of(ClusterConfig.class, "min_cluster_size", 2,
+                "merge_check_s", 3), "a");
+        com.hazelcast.config.SplitBrainProtectionConfig p =
+                three.getSplitBrainProtectionConfig(HazelcastConfigs.SPLIT_BRAIN_PROTECTION);
+        assertThat(p.getMinimumClusterSize()).isEqualTo(2);
+        assertThat(p.isEnabled()).isTrue();
+        assertThat(three.getMapConfig("verbund.anything").getSplitBrainProtectionName())
+                .isEqualTo(HazelcastConfigs.SPLIT_BRAIN_PROTECTION);
+        assertThat(three.getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("3");
+        assertThat(three.getMemberAttributeConfig().getAttribute(HazelcastConfigs.STARTED_AT_ATTRIBUTE)).isNotBlank();
+    }
+
+    @Test
+    void portRangesOfMembersAreExpanded() {
+        assertThat(HazelcastConfigs.members("127.0.0.1:5701-5703, 10.0.0.9, [fd00::1]:6000-6001"))
+                .containsExactly("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703", "10.0.0.9",
+                        "[fd00::1]:6000", "[fd00::1]:6001");
+        assertThatThrownBy(() -> HazelcastConfigs.members("127.0.0.1:5703-5701")).hasMessageContaining("must go up");
+    }
+
+    @Test
     void rejectsSettingsThatCannotWork() {
         assertThatThrownBy(() -> HazelcastConfigs.build(Configs.of(ClusterConfig.class, "members", ""), "a"))
                 .hasMessageContaining("members");

@@ -1,5 +1,6 @@
 package de.sid.verbund.compute.command.internal;
 
+import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.compute.ComputeService;
 import de.sid.verbund.compute.Host;
 import de.sid.verbund.compute.NewHost;
@@ -15,6 +16,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Service
 @Command(scope = "verbund", name = "host-add", description = "Registers a hypervisor host")
 public class HostAddCommand implements Action {
+    /** Split-brain protection: the command is refused on a node without quorum. */
+    @Reference(optional = true)
+    ClusterService cluster;
+
     @Reference
     ComputeService compute;
 
@@ -38,6 +43,7 @@ public class HostAddCommand implements Action {
 
     @Override
     public Object execute() {
+        ClusterService.refuseWithoutQuorum(cluster, "verbund:host-add");
         Host h = compute.registerHost(new NewHost(name, uri, site, cpuOvercommit, ramOvercommit, ramReserve));
         System.out.println("registered host " + h.name() + " (" + h.id() + "); connecting in the background");
         return null;

@@ -1,5 +1,6 @@
 package de.sid.verbund.compute.command.internal;
 
+import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.compute.ComputeService;
 import de.sid.verbund.compute.Host;
 import de.sid.verbund.compute.Vm;
@@ -15,6 +16,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Command(scope = "verbund", name = "host-adopt", description = "Adopts an unmanaged domain as a VM of an authority, "
         + "if it fits the host's free capacity")
 public class HostAdoptCommand implements Action {
+    /** Split-brain protection: the command is refused on a node without quorum. */
+    @Reference(optional = true)
+    ClusterService cluster;
+
     @Reference
     ComputeService compute;
 
@@ -33,6 +38,7 @@ public class HostAdoptCommand implements Action {
 
     @Override
     public Object execute() {
+        ClusterService.refuseWithoutQuorum(cluster, "verbund:host-adopt");
         Host host = Hosts.find(compute, name);
         Vm vm = compute.adoptDomain(host.id(), uuid, tenant, vmName);
         System.out.println("adopted domain " + uuid + " on host " + host.name() + " as VM " + vm.name() + " (" + vm.state()

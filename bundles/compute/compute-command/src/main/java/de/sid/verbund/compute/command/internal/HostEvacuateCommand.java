@@ -1,5 +1,6 @@
 package de.sid.verbund.compute.command.internal;
 
+import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.compute.ComputeService;
 import de.sid.verbund.compute.Evacuation;
 import de.sid.verbund.compute.Host;
@@ -16,6 +17,10 @@ import org.apache.karaf.shell.support.table.ShellTable;
 @Command(scope = "verbund", name = "host-evacuate", description = "Cold-migrates every stopped VM off a host in "
         + "maintenance and lists the VMs that need a decision")
 public class HostEvacuateCommand implements Action {
+    /** Split-brain protection: the command is refused on a node without quorum. */
+    @Reference(optional = true)
+    ClusterService cluster;
+
     @Reference
     ComputeService compute;
 
@@ -25,6 +30,7 @@ public class HostEvacuateCommand implements Action {
 
     @Override
     public Object execute() {
+        ClusterService.refuseWithoutQuorum(cluster, "verbund:host-evacuate");
         Host host = Hosts.find(compute, name);
         Evacuation e = compute.evacuate(host.id());
         ShellTable t = new ShellTable();

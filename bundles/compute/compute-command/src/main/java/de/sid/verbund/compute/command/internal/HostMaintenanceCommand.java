@@ -1,5 +1,6 @@
 package de.sid.verbund.compute.command.internal;
 
+import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.compute.ComputeService;
 import de.sid.verbund.compute.Host;
 import org.apache.karaf.shell.api.action.Action;
@@ -13,6 +14,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Service
 @Command(scope = "verbund", name = "host-maintenance", description = "Puts a host into maintenance (no new VMs), or back with --off")
 public class HostMaintenanceCommand implements Action {
+    /** Split-brain protection: the command is refused on a node without quorum. */
+    @Reference(optional = true)
+    ClusterService cluster;
+
     @Reference
     ComputeService compute;
 
@@ -24,6 +29,7 @@ public class HostMaintenanceCommand implements Action {
 
     @Override
     public Object execute() {
+        ClusterService.refuseWithoutQuorum(cluster, "verbund:host-maintenance");
         Host h = compute.hosts().stream().filter(x -> x.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no host named " + name));
         Host now = compute.setMaintenance(h.id(), !off);

@@ -1,5 +1,6 @@
 package de.sid.verbund.compute.command.internal;
 
+import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.compute.ComputeService;
 import de.sid.verbund.compute.Vm;
 import de.sid.verbund.compute.VmRequest;
@@ -14,6 +15,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Service
 @Command(scope = "verbund", name = "vm-create", description = "Creates and starts a VM")
 public class VmCreateCommand implements Action {
+    /** Split-brain protection: the command is refused on a node without quorum. */
+    @Reference(optional = true)
+    ClusterService cluster;
+
     @Reference
     ComputeService compute;
 
@@ -40,6 +45,7 @@ public class VmCreateCommand implements Action {
 
     @Override
     public Object execute() {
+        ClusterService.refuseWithoutQuorum(cluster, "verbund:vm-create");
         Vm vm = compute.createVm(new VmRequest(name, tenant, null, vcpu, ram, disk, image, group, null, null));
         System.out.println("VM " + vm.name() + " (" + vm.id() + ") is " + vm.state() + " on host " + vm.hostId());
         return null;

@@ -1,5 +1,6 @@
 package de.sid.verbund.compute.command.internal;
 
+import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.compute.ComputeService;
 import de.sid.verbund.compute.Vm;
 import org.apache.karaf.shell.api.action.Action;
@@ -14,6 +15,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Command(scope = "verbund", name = "vm-migrate", description = "Cold-migrates a stopped VM to another host "
         + "(placement chooses when no host is given)")
 public class VmMigrateCommand implements Action {
+    /** Split-brain protection: the command is refused on a node without quorum. */
+    @Reference(optional = true)
+    ClusterService cluster;
+
     @Reference
     ComputeService compute;
 
@@ -26,6 +31,7 @@ public class VmMigrateCommand implements Action {
 
     @Override
     public Object execute() {
+        ClusterService.refuseWithoutQuorum(cluster, "verbund:vm-migrate");
         String from = compute.vm(id).map(v -> Hosts.name(compute, v.hostId())).orElse("?");
         Vm vm = compute.migrate(id, target == null ? null : Hosts.find(compute, target).id());
         System.out.println("VM " + vm.name() + " migrated from host " + from + " to host " + Hosts.name(compute, vm.hostId())

@@ -1,5 +1,6 @@
 package de.sid.verbund.compute.command.internal;
 
+import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.compute.ComputeService;
 import de.sid.verbund.compute.Vm;
 import org.apache.karaf.shell.api.action.Action;
@@ -12,6 +13,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Service
 @Command(scope = "verbund", name = "vm-stop", description = "Stops a VM")
 public class VmStopCommand implements Action {
+    /** Split-brain protection: the command is refused on a node without quorum. */
+    @Reference(optional = true)
+    ClusterService cluster;
+
     @Reference
     ComputeService compute;
 
@@ -20,6 +25,7 @@ public class VmStopCommand implements Action {
 
     @Override
     public Object execute() {
+        ClusterService.refuseWithoutQuorum(cluster, "verbund:vm-stop");
         Vm vm = compute.stop(id);
         System.out.println("VM " + vm.name() + " is " + vm.state());
         return null;

@@ -48,6 +48,24 @@ class MigrationCommandsTest {
     }
 
     @Test
+    void onANodeWithoutQuorumTheCommandIsRefusedBeforeAnythingIsDone() {
+        VmMigrateCommand c = new VmMigrateCommand();
+        c.compute = compute();
+        c.cluster = new de.sid.verbund.testsupport.FakeCluster(List.of(
+                new de.sid.verbund.cluster.ClusterMember("node-1", "127.0.0.1:5701", true))).minClusterSize(2);
+        c.id = vm.id();
+        c.target = "kvm-2";
+
+        de.sid.verbund.core.ProblemException e = org.assertj.core.api.Assertions.catchThrowableOfType(c::execute,
+                de.sid.verbund.core.ProblemException.class);
+
+        assertThat(e.type()).isEqualTo(de.sid.verbund.core.ProblemType.NO_QUORUM);
+        assertThat(e).hasMessageContaining("sees 1 of the 2 cluster members required")
+                .hasMessageContaining("verbund:vm-migrate is refused");
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
     void vmMigrateResolvesTheTargetHostByName() {
         VmMigrateCommand c = new VmMigrateCommand();
         c.compute = compute();

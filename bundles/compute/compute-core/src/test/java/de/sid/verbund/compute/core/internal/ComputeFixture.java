@@ -192,6 +192,14 @@ final class ComputeFixture implements BeforeAllCallback, AfterAllCallback, After
         return closedAfterTest(new JdbcDatabase(h2Url, "verbund", "", 8, 10_000));
     }
 
+    /**
+     * @param url a JDBC URL, e.g. a PostgreSQL schema of {@code TestPostgres#newSchema}
+     * @return the database (pool of 8, 10 s connection timeout), closed after the test
+     */
+    JdbcDatabase database(String url, String user, String password) {
+        return closedAfterTest(new JdbcDatabase(url, user, password, 8, 10_000));
+    }
+
     /** @return the outbox relay from {@code db} onto the bus (polling every 20 ms), closed after the test */
     OutboxRelay outbox(Database db) {
         return closedAfterTest(new OutboxRelay(db, bus, 20));

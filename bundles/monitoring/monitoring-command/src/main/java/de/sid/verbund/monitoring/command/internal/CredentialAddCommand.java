@@ -1,5 +1,6 @@
 package de.sid.verbund.monitoring.command.internal;
 
+import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.monitoring.inventory.Credential;
 import de.sid.verbund.monitoring.inventory.DeviceInventory;
 import de.sid.verbund.monitoring.inventory.NewCredential;
@@ -21,6 +22,10 @@ import org.apache.karaf.shell.api.console.Session;
 @Service
 @Command(scope = "verbund", name = "credential-add", description = "Stores an SNMP credential; secrets are asked for, masked")
 public class CredentialAddCommand implements Action {
+    /** Split-brain protection: the command is refused on a node without quorum. */
+    @Reference(optional = true)
+    ClusterService cluster;
+
     @Reference
     DeviceInventory inventory;
 
@@ -44,6 +49,7 @@ public class CredentialAddCommand implements Action {
 
     @Override
     public Object execute() throws IOException {
+        ClusterService.refuseWithoutQuorum(cluster, "verbund:credential-add");
         boolean v3 = "v3".equals(version.toLowerCase(Locale.ROOT));
         String community = v3 ? null : ask("Community: ");
         String authPass = v3 && auth != null && !"none".equalsIgnoreCase(auth) ? ask("Auth passphrase: ") : null;

@@ -1,5 +1,6 @@
 package de.sid.verbund.monitoring.command.internal;
 
+import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.monitoring.inventory.Device;
 import de.sid.verbund.monitoring.inventory.DeviceInventory;
 import de.sid.verbund.monitoring.inventory.NewDevice;
@@ -15,6 +16,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Service
 @Command(scope = "verbund", name = "device-add", description = "Registers an SNMP device")
 public class DeviceAddCommand implements Action {
+    /** Split-brain protection: the command is refused on a node without quorum. */
+    @Reference(optional = true)
+    ClusterService cluster;
+
     @Reference
     DeviceInventory inventory;
 
@@ -49,6 +54,7 @@ public class DeviceAddCommand implements Action {
 
     @Override
     public Object execute() {
+        ClusterService.refuseWithoutQuorum(cluster, "verbund:device-add");
         de.sid.verbund.monitoring.inventory.DevicePoller.requireKnownProfiles(poller, profiles);
         Device d = inventory.createDevice(new NewDevice(name, address, port, site, kind, interval, profiles,
                 Devices.credential(inventory, credential).id()));

@@ -1,5 +1,6 @@
 package de.sid.verbund.monitoring.command.internal;
 
+import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.monitoring.inventory.Device;
 import de.sid.verbund.monitoring.inventory.DeviceInventory;
 import org.apache.karaf.shell.api.action.Action;
@@ -12,6 +13,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Service
 @Command(scope = "verbund", name = "device-delete", description = "Deletes an SNMP device")
 public class DeviceDeleteCommand implements Action {
+    /** Split-brain protection: the command is refused on a node without quorum. */
+    @Reference(optional = true)
+    ClusterService cluster;
+
     @Reference
     DeviceInventory inventory;
 
@@ -20,6 +25,7 @@ public class DeviceDeleteCommand implements Action {
 
     @Override
     public Object execute() {
+        ClusterService.refuseWithoutQuorum(cluster, "verbund:device-delete");
         Device d = Devices.device(inventory, device);
         inventory.deleteDevice(d.id());
         System.out.println("deleted device " + d.name());

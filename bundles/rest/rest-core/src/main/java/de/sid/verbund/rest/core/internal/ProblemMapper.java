@@ -1,6 +1,7 @@
 package de.sid.verbund.rest.core.internal;
 
 import de.sid.verbund.core.Problem;
+import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.rest.RestApplication;
 import javax.ws.rs.core.Context;
 import javax.ws.rs.core.Response;
@@ -28,8 +29,11 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     public Response toResponse(Throwable t) {
         String path = RestApplication.BASE + "/" + (uriInfo == null ? "" : uriInfo.getPath().replaceFirst("^/+", ""));
         Problem p = Problems.from(t, path);
-        if (p.status() >= 500) {
+        if (p.status() >= 500 && !(t instanceof ProblemException e && e.type().status() == 503)) {
             LOG.error("request {} failed", path, t);
+        } else if (p.status() == 503) {
+            // a known state (database away, no cluster quorum), already logged where it is handled
+            LOG.info("request {} refused: {}", path, p.detail());
         } else {
             LOG.debug("request {} refused: {}", path, p.detail());
         }

@@ -1,5 +1,6 @@
 package de.sid.verbund.security.shiro.internal;
 
+import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.core.Ids;
 import de.sid.verbund.core.Page;
 import de.sid.verbund.core.ProblemException;
@@ -149,6 +150,11 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
         }
     }
 
+    /** Cluster-wide jobs run on one member with quorum (absent: a single node runs them). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ClusterService cluster;
+
     /** Binds the authority hierarchy (the tenancy area): oversight permissions, authority checks of new users. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -163,9 +169,16 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
         }
     }
 
+    /** The job name of the audit retention ({@link ClusterService#runsSingleton(String)}). */
+    static final String RETENTION_JOB = "audit.retention";
+
     /** Deletes audit entries older than {@code audit.retention.days}; logged and audited when it deletes any. */
     void applyRetention() {
         if (notReady != null) {
+            return;
+        }
+        ClusterService c = cluster;
+        if (c != null && !c.runsSingleton(RETENTION_JOB)) {
             return;
         }
         try {

@@ -1,5 +1,6 @@
 package de.sid.verbund.tenancy.command.internal;
 
+import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.security.AuditLog;
 import de.sid.verbund.tenancy.Authority;
 import de.sid.verbund.tenancy.AuthorityKind;
@@ -25,6 +26,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Service
 @Command(scope = "verbund", name = "authority-add", description = "Creates an authority (ministry, authority or unit)")
 public class AuthorityAddCommand implements Action {
+    /** Split-brain protection: the command is refused on a node without quorum. */
+    @Reference(optional = true)
+    ClusterService cluster;
+
     @Reference
     AuthorityService authorities;
 
@@ -72,6 +77,7 @@ public class AuthorityAddCommand implements Action {
 
     @Override
     public Object execute() {
+        ClusterService.refuseWithoutQuorum(cluster, "verbund:authority-add");
         String parentId = parent == null ? null : Authorities.find(authorities, parent).id();
         BillingAddress ad = null;
         if (address != null) {
