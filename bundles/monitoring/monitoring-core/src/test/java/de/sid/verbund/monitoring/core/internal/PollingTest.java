@@ -146,7 +146,7 @@ class PollingTest {
                 .replaceAll(".* ", ""));
         assertThat(lastPoll).isBetween(status.lastPollAt().getEpochSecond() - 1.0, status.lastPollAt().getEpochSecond() + 1.0);
         assertThat(text).contains("verbund_device_poll_interval_seconds{device=\"sw-1\",site=\"dc1\"} 60.0",
-                "verbund_poller_queued_polls 0.0");
+                "verbund_poller_queued_polls 0.0", "verbund_device_info{device=\"sw-1\",kind=\"switch\",site=\"dc1\"} 1\n");
     }
 
     @Test
