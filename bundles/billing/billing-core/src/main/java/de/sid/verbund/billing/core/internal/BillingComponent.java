@@ -83,7 +83,8 @@ public class BillingComponent implements PriceSheetService, UsageService, UsageR
     private volatile boolean stopped;
     private volatile Map<String, Money> monthToDate;
     private volatile Instant monthToDateAt = Instant.EPOCH;
-    private volatile List<Authority> budgetAuthorities = List.of();
+    /** The authorities read with {@link #monthToDate}, {@code null} until tenancy answered. */
+    private volatile List<Authority> budgetAuthorities;
 
     @Activate
     public BillingComponent(@Reference Database db, @Reference EventBus bus, BillingConfig config) {
@@ -270,20 +271,24 @@ public class BillingComponent implements PriceSheetService, UsageService, UsageR
         Map<String, Money> costs = monthToDate;
         List<Authority> budgeted = budgetAuthorities;
         Instant now = Instant.now();
-        if (costs == null || now.isAfter(monthToDateAt.plusSeconds(Math.max(0, config.month_to_date_cache_s())))) {
-            try {
+        boolean refresh = costs == null || now.isAfter(monthToDateAt.plusSeconds(Math.max(0, config.month_to_date_cache_s())));
+        try {
+            if (refresh) {
                 costs = b.monthToDate();
-                AuthorityService as = authorities;
-                budgeted = as == null ? List.of() : as.list();
-            } catch (RuntimeException e) {
-                LOG.debug("verbund_billing_month_to_date_cost_eur left out: {}", e.getMessage());
-                return new MetricSnapshots();
+                monthToDate = costs;
+                monthToDateAt = now;
             }
-            monthToDate = costs;
-            budgetAuthorities = budgeted;
-            monthToDateAt = now;
+            if (refresh || budgeted == null) {
+                // read again at the next scrape while tenancy is absent
+                AuthorityService as = authorities;
+                budgeted = as == null ? null : as.list();
+                budgetAuthorities = budgeted;
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("verbund_billing_month_to_date_cost_eur left out: {}", e.getMessage());
+            return new MetricSnapshots();
         }
-        return gauge(costs, budgeted);
+        return gauge(costs, budgeted == null ? List.of() : budgeted);
     }
 
     /** @return {@code verbund_billing_month_to_date_cost_eur{authority}} of the given costs */
