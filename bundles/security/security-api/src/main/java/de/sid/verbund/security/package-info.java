@@ -3,7 +3,7 @@
  * users and API tokens, and the audit log.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package de.sid.verbund.security;
 
 import org.osgi.annotation.bundle.Export;

@@ -6,6 +6,6 @@ import org.junit.jupiter.api.Test;
 class SecurityApiTest {
     @Test
     void everyOperationIsDocumented() {
-        OpenApiAssert.assertDocumented(new SecurityApi().json(), UsersResource.class, AuditResource.class);
+        OpenApiAssert.assertDocumented(new SecurityApi().json(), UsersResource.class, AuditResource.class, SessionResource.class);
     }
 }

@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -338,6 +339,10 @@ final class JdbcUsers implements UserService {
                 updated = ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM api_token WHERE user_id = ?")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM web_session WHERE user_id = ?")) {
                 ps.setString(1, id);
                 ps.executeUpdate();
             }
@@ -742,6 +747,92 @@ final class JdbcUsers implements UserService {
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE app_user SET " + FREE_SLOT + " WHERE id = ?")) {
                 ps.setString(1, userId);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** How stale {@code last_seen_at} may get before a request writes it again (one write a minute, not one a request). */
+    static final Duration SESSION_TOUCH = Duration.ofMinutes(1);
+
+    /**
+     * Opens a web session for a user whose password was just checked.
+     *
+     * @param maxAge how long it may last at most
+     * @return the session secret ({@code vbs_…}) and its latest end
+     */
+    Map.Entry<String, Instant> createSession(String userId, Duration maxAge) {
+        String secret = Passwords.newSessionSecret();
+        OffsetDateTime now = now();
+        OffsetDateTime expires = now.plus(maxAge);
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO web_session (id, user_id, secret_sha256, "
+                    + "created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, Ids.newId());
+                ps.setString(2, Ids.parse(userId).toString());
+                ps.setString(3, Passwords.sha256(secret));
+                ps.setObject(4, now);
+                ps.setObject(5, now);
+                ps.setObject(6, expires);
+                return ps.executeUpdate();
+            }
+        });
+        return Map.entry(secret, expires.toInstant());
+    }
+
+    /**
+     * The user of a live session: not past its end, used within {@code idle}, user not
+     * administratively locked (a temporary password lockout does not end sessions, like API
+     * tokens). Marks the session as used (at most once per {@link #SESSION_TOUCH}).
+     */
+    Optional<User> userForSession(String secret, Instant at, Duration idle) {
+        OffsetDateTime now = at.atOffset(ZoneOffset.UTC);
+        String hash = Passwords.sha256(secret);
+        return db.inTransaction(c -> {
+            Optional<User> user;
+            OffsetDateTime lastSeen;
+            try (PreparedStatement ps = c.prepareStatement("SELECT u.id, u.username, u.authority_id, u.roles, u.locked, "
+                    + "u.locked_until, u.created_at, s.last_seen_at FROM web_session s JOIN app_user u ON u.id = s.user_id "
+                    + "WHERE s.secret_sha256 = ? AND s.expires_at > ? AND s.last_seen_at > ?")) {
+                ps.setString(1, hash);
+                ps.setObject(2, now);
+                ps.setObject(3, now.minus(idle));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getBoolean("locked")) {
+                        return Optional.<User>empty();
+                    }
+                    user = Optional.of(read(rs, now));
+                    lastSeen = rs.getObject("last_seen_at", OffsetDateTime.class);
+                }
+            }
+            if (lastSeen.isBefore(now.minus(SESSION_TOUCH))) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE web_session SET last_seen_at = ? WHERE secret_sha256 = ?")) {
+                    ps.setObject(1, now);
+                    ps.setString(2, hash);
+                    ps.executeUpdate();
+                }
+            }
+            return user;
+        });
+    }
+
+    /** Ends the session with this secret; @return whether there was one. */
+    boolean deleteSession(String secret) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM web_session WHERE secret_sha256 = ?")) {
+                ps.setString(1, Passwords.sha256(secret));
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    /** Deletes sessions past their end or idle longer than {@code idle}; @return how many. */
+    int deleteDeadSessions(Instant at, Duration idle) {
+        OffsetDateTime now = at.atOffset(ZoneOffset.UTC);
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM web_session WHERE expires_at <= ? OR last_seen_at <= ?")) {
+                ps.setObject(1, now);
+                ps.setObject(2, now.minus(idle));
                 return ps.executeUpdate();
             }
         });

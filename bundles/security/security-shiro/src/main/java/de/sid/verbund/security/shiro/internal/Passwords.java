@@ -57,6 +57,13 @@ final class Passwords {
         }
     }
 
+    /** @return a new web session secret: 32 random bytes, URL-safe Base64, prefixed {@code vbs_} */
+    static String newSessionSecret() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return "vbs_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
     /** @return a new API token secret: 32 random bytes, URL-safe Base64, prefixed {@code vbt_} */
     static String newTokenSecret() {
         byte[] b = new byte[32];

@@ -10,4 +10,11 @@ public interface RequestAuthenticator {
      * @throws de.sid.verbund.core.ProblemException UNAUTHORIZED with the reason
      */
     Subject authenticate(String authorization);
+
+    /**
+     * @param sessionSecret a web session cookie's value
+     * @return the authenticated subject of the session
+     * @throws de.sid.verbund.core.ProblemException UNAUTHORIZED when the session is unknown or has ended
+     */
+    Subject authenticateSession(String sessionSecret);
 }

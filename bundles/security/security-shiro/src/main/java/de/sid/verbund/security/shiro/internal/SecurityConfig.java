@@ -25,4 +25,12 @@ public @interface SecurityConfig {
     @AttributeDefinition(name = "Audit retention (days)", description = "Audit entries older than this are deleted "
             + "(checked hourly; the hash chain stays verifiable from the oldest kept entry). 0 keeps every entry.")
     int audit_retention_days() default 0;
+
+    @AttributeDefinition(name = "Web session idle timeout (min)", description = "A web UI session ends after this many "
+            + "minutes without a request")
+    int session_idle_minutes() default 30;
+
+    @AttributeDefinition(name = "Web session lifetime (h)", description = "A web UI session ends this many hours after "
+            + "the login at the latest")
+    int session_max_hours() default 12;
 }

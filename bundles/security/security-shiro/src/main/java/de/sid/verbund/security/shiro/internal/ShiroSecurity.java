@@ -20,6 +20,7 @@ import de.sid.verbund.security.Caller;
 import de.sid.verbund.security.NewUser;
 import de.sid.verbund.security.User;
 import de.sid.verbund.security.UserService;
+import de.sid.verbund.security.WebSessions;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,15 +52,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Verbund security on Apache Shiro: a stateless security manager (no sessions: every request
- * authenticates) over {@link VerbundRealm}; publishes {@link AccessControl},
- * {@link UserService}, {@link AuditLog} and the {@link RequestAuthenticator} the REST filter
- * uses. Applies the {@code security} schema and seeds the demo users on first start.
+ * authenticates, web sessions included: they live in the database, not in Shiro) over
+ * {@link VerbundRealm}; publishes {@link AccessControl}, {@link UserService}, {@link AuditLog},
+ * {@link WebSessions} and the {@link RequestAuthenticator} the REST filter uses. Applies the {@code security} schema and seeds the demo users on first start.
  */
 @Component(service = {AccessControl.class, UserService.class, AuditLog.class, RequestAuthenticator.class,
-        HealthIndicator.class},
+        WebSessions.class, HealthIndicator.class},
         configurationPid = SecurityConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = SecurityConfig.class)
-public class ShiroSecurity implements AccessControl, UserService, AuditLog, RequestAuthenticator, HealthIndicator {
+public class ShiroSecurity implements AccessControl, UserService, AuditLog, RequestAuthenticator, WebSessions,
+        HealthIndicator {
     private static final Logger LOG = LoggerFactory.getLogger(ShiroSecurity.class);
 
     static final String LOGIN_FAILED = "wrong user name or password, or the account is locked for a while "
@@ -74,6 +76,7 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
     private final JdbcUsers users;
     private final JdbcAuditLog audit;
     private final DefaultSecurityManager securityManager;
+    private final Clock clock;
     private final ScheduledExecutorService preparer;
     /** Why the user store cannot be used yet, or {@code null} once the schema is in place. */
     private volatile String notReady = "starting";
@@ -127,7 +130,8 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
         this.config = config;
         this.users = users;
         audit = new JdbcAuditLog(db, clock);
-        securityManager = new DefaultSecurityManager(new VerbundRealm(users, clock, () -> hierarchy));
+        this.clock = clock;
+        securityManager = new DefaultSecurityManager(new VerbundRealm(users, clock, () -> hierarchy, sessionIdle(config)));
         DefaultSessionStorageEvaluator noSessions = new DefaultSessionStorageEvaluator();
         noSessions.setSessionStorageEnabled(false);
         ((DefaultSubjectDAO) securityManager.getSubjectDAO()).setSessionStorageEvaluator(noSessions);
@@ -139,6 +143,7 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
         if (background) {
             preparer.execute(() -> prepareWithRetry(1));
         }
+        preparer.scheduleWithFixedDelay(this::deleteDeadSessions, 10, 60, TimeUnit.MINUTES);
         if (config.audit_retention_days() > 0) {
             preparer.scheduleWithFixedDelay(this::applyRetention, 1, 60, TimeUnit.MINUTES);
         }
@@ -172,6 +177,25 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
             }
         } catch (RuntimeException e) {
             LOG.warn("audit retention failed, retrying within the hour: {}", e.getMessage());
+        }
+    }
+
+    private static Duration sessionIdle(SecurityConfig config) {
+        return Duration.ofMinutes(Math.max(1, config.session_idle_minutes()));
+    }
+
+    /** Housekeeping: deletes web sessions that have ended (they are refused anyway). */
+    void deleteDeadSessions() {
+        if (notReady != null) {
+            return;
+        }
+        try {
+            int n = users.deleteDeadSessions(clock.instant(), sessionIdle(config));
+            if (n > 0) {
+                LOG.debug("deleted {} ended web sessions", n);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("deleting ended web sessions failed, retrying within the hour: {}", e.getMessage());
         }
     }
 
@@ -277,7 +301,11 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
 
     @Override
     public Subject authenticate(String authorization) {
-        AuthenticationToken token = parse(authorization);
+        return login(parse(authorization));
+    }
+
+    /** Authenticates a token through the realm; failures are audited and answered 401 (503 when the database fails). */
+    private Subject login(AuthenticationToken token) {
         String why = notReady;
         if (why != null) {
             // the reason (logged by prepare()) may name the database: not for callers
@@ -294,15 +322,58 @@ public class ShiroSecurity implements AccessControl, UserService, AuditLog, Requ
                     throw databaseUnavailable(pe);
                 }
             }
-            boolean bearer = token instanceof BearerToken;
-            String who = bearer ? "token" : ((UsernamePasswordToken) token).getUsername();
+            String who = token instanceof UsernamePasswordToken up ? up.getUsername()
+                    : token instanceof SessionToken ? "web session" : "token";
             try {
-                audit.record(who, "login", "api", "FAILED 401", e.getMessage());
+                audit.record(who, "login", token instanceof SessionToken ? "web" : "api", "FAILED 401", e.getMessage());
             } catch (PersistenceException pe) {
                 throw databaseUnavailable(pe);
             }
             databaseReachable();
-            throw new ProblemException(ProblemType.UNAUTHORIZED, bearer ? "unknown, expired or revoked API token" : LOGIN_FAILED);
+            throw new ProblemException(ProblemType.UNAUTHORIZED, token instanceof BearerToken
+                    ? "unknown, expired or revoked API token"
+                    : token instanceof SessionToken ? "the web session has ended: please log in again" : LOGIN_FAILED);
+        }
+    }
+
+    @Override
+    public Subject authenticateSession(String sessionSecret) {
+        if (sessionSecret == null || sessionSecret.isBlank()) {
+            throw new ProblemException(ProblemType.UNAUTHORIZED, "authentication required");
+        }
+        return login(new SessionToken(sessionSecret));
+    }
+
+    // --- WebSessions -------------------------------------------------------------------------
+
+    /** Checks the password through the realm (lockout and audit as for Basic) and stores a new session. */
+    @Override
+    public WebSession open(String username, String password) {
+        if (username == null || username.isBlank() || password == null) {
+            throw new ProblemException(ProblemType.UNAUTHORIZED, LOGIN_FAILED);
+        }
+        Subject subject = login(new UsernamePasswordToken(username, password));
+        Caller caller = subject.getPrincipals().oneByType(Caller.class);
+        Duration maxAge = Duration.ofHours(Math.max(1, config.session_max_hours()));
+        try {
+            var session = users.createSession(caller.userId(), maxAge);
+            User user = users.find(caller.userId()).orElseThrow(() -> new ProblemException(ProblemType.UNAUTHORIZED, LOGIN_FAILED));
+            audit.record(caller.username(), "login", "web session", "SUCCESS", "");
+            return new WebSession(session.getKey(), user, session.getValue(), sessionIdle(config).toSeconds());
+        } catch (PersistenceException e) {
+            throw databaseUnavailable(e);
+        }
+    }
+
+    @Override
+    public void close(String secret) {
+        if (secret == null || secret.isBlank()) {
+            return;
+        }
+        try {
+            users.deleteSession(secret);
+        } catch (PersistenceException e) {
+            throw databaseUnavailable(e);
         }
     }
 

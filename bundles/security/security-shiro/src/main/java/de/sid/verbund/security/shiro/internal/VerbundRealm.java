@@ -25,7 +25,8 @@ import org.apache.shiro.subject.PrincipalCollection;
 
 /**
  * Shiro realm over the user table: HTTP Basic (bcrypt-checked; repeated failures lock password
- * logins for a while) and bearer API tokens (SHA-256 looked up, expiry checked). The principal is a
+ * logins for a while), bearer API tokens and web session secrets (SHA-256 looked up, expiry
+ * and idle time checked). The principal is a
  * {@link Caller}; permissions come from {@link RolePermissions}, with the authorities below the
  * caller's from the optional {@link TenantHierarchy}. No caching: a lock or role
  * change applies to the next request.
@@ -35,10 +36,15 @@ final class VerbundRealm extends AuthorizingRealm {
     private final JdbcUsers users;
     private final Clock clock;
     private final Supplier<TenantHierarchy> hierarchy;
+    private final java.time.Duration sessionIdle;
 
-    /** @param hierarchy the authority hierarchy when the tenancy area runs, else {@code null} */
-    VerbundRealm(JdbcUsers users, Clock clock, Supplier<TenantHierarchy> hierarchy) {
+    /**
+     * @param hierarchy the authority hierarchy when the tenancy area runs, else {@code null}
+     * @param sessionIdle how long a web session lives without a request
+     */
+    VerbundRealm(JdbcUsers users, Clock clock, Supplier<TenantHierarchy> hierarchy, java.time.Duration sessionIdle) {
         this.users = users;
+        this.sessionIdle = sessionIdle;
         this.clock = clock;
         this.hierarchy = hierarchy;
         setName("verbund");
@@ -50,7 +56,7 @@ final class VerbundRealm extends AuthorizingRealm {
 
     @Override
     public boolean supports(AuthenticationToken token) {
-        return token instanceof UsernamePasswordToken || token instanceof BearerToken;
+        return token instanceof UsernamePasswordToken || token instanceof BearerToken || token instanceof SessionToken;
     }
 
     /**
@@ -81,6 +87,11 @@ final class VerbundRealm extends AuthorizingRealm {
         if (token instanceof BearerToken bearer) {
             User u = users.userForToken(bearer.getToken(), clock.instant())
                     .orElseThrow(() -> new IncorrectCredentialsException("unknown, expired or revoked API token"));
+            return new SimpleAuthenticationInfo(caller(u), token.getCredentials(), getName());
+        }
+        if (token instanceof SessionToken session) {
+            User u = users.userForSession(session.secret(), clock.instant(), sessionIdle)
+                    .orElseThrow(() -> new IncorrectCredentialsException("unknown, expired or ended web session"));
             return new SimpleAuthenticationInfo(caller(u), token.getCredentials(), getName());
         }
         UsernamePasswordToken up = (UsernamePasswordToken) token;
