@@ -96,14 +96,16 @@ async function loggedIn(me) {
 async function route() {
   const hash = location.hash || '#/';
   if (!hash.startsWith('#/')) return;
-  const path = hash.slice(1);
+  const [path, search] = hash.slice(1).split('?');
   if (state.cleanup) { try { state.cleanup(); } catch (e) { /* a page's cleanup must not stop navigation */ } state.cleanup = null; }
   const main = document.getElementById('main');
+  main.dataset.ready = 'false';
   const { t } = i18n;
   if (!state.me) {
     document.title = `${t('login.title')} – Verbund`;
     replace(main, h('h1', {}, t('login.title')));
     login(main, { t, onLogin: loggedIn });
+    main.dataset.ready = 'true';
     return;
   }
   if (path === '/') {
@@ -120,6 +122,7 @@ async function route() {
   if (!page || !visible(page)) {
     document.title = `${t('shell.notFound')} – Verbund`;
     replace(main, h('h1', {}, t('shell.notFound')), h('p', {}, t('shell.notFoundText')));
+    main.dataset.ready = 'true';
     return;
   }
   const title = t(page.title);
@@ -129,7 +132,7 @@ async function route() {
   const token = {};
   state.current = token;
   const ctx = {
-    me: state.me, params, t, has: i18n.has, fmt: i18n.fmt, api, h, announce,
+    me: state.me, params, query: new URLSearchParams(search || ''), t, has: i18n.has, fmt: i18n.fmt, api, h, announce,
     /** Whether this render is still the one on screen (after an await). */
     live: () => state.current === token,
     /** Renders the page again (after a change). */
@@ -142,10 +145,11 @@ async function route() {
   } catch (e) {
     if (state.current === token) main.append(errorBox(e, t));
   }
-  if (state.focusNext && state.current === token) {
-    heading.focus();
+  if (state.current === token) {
+    if (state.focusNext) heading.focus();
+    state.focusNext = false;
+    main.dataset.ready = 'true';
   }
-  state.focusNext = false;
 }
 
 /** An error as an alert box: the problem's detail (or the message). */

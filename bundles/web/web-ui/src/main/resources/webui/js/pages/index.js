@@ -2,7 +2,20 @@
 // default { path, title, nav, roles, render } (see docs/design-notes.md "Web UI: adding a page"),
 // import it here and add it to `pages`; put its texts in i18n/de/<namespace>.json and
 // i18n/en/<namespace>.json and list a new namespace in `namespaces`.
-import catalogue from './portal-catalogue.js';
+import portalCatalogue from './portal-catalogue.js';
+import portalOrder from './portal-order.js';
+import portalOrders from './portal-orders.js';
+import portalVms from './portal-vms.js';
+import portalCosts from './portal-costs.js';
+import portalUsers from './portal-users.js';
+import consoleHosts from './console-hosts.js';
+import consoleVms from './console-vms.js';
+import consoleApprovals from './console-approvals.js';
+import consolePlacement from './console-placement.js';
+import consoleDevices from './console-devices.js';
+import consoleAuthorities from './console-authorities.js';
+import consolePriceSheets from './console-price-sheets.js';
+import consoleAudit from './console-audit.js';
 
 /** Navigation sections in the order shown; each has the message key nav.section.<name>. */
 export const sections = ['portal', 'console', 'monitoring'];
@@ -11,5 +24,7 @@ export const sections = ['portal', 'console', 'monitoring'];
 export const namespaces = ['common', 'portal', 'console'];
 
 export const pages = [
-  catalogue,
+  portalCatalogue, portalOrder, portalOrders, portalVms, portalCosts, portalUsers,
+  consoleHosts, consoleVms, consoleApprovals, consolePlacement, consoleDevices, consoleAuthorities,
+  consolePriceSheets, consoleAudit,
 ];
