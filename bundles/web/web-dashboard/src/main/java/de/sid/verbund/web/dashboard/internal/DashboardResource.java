@@ -40,7 +40,8 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
  *       the counts per kind (up, down, not yet polled), for the site overview;</li>
  *   <li>{@code GET /api/dashboard/events}: a server-sent event stream ({@code text/event-stream},
  *       WHATWG HTML "Server-sent events") of {@link DashboardEvents}: {@code poll},
- *       {@code device-removed} and {@code alarm}, starting with {@code ready}.</li>
+ *       {@code device-removed} and {@code alarm}, starting with {@code ready}; its permission check
+ *       is {@link EventStreamAccess}.</li>
  * </ul>
  */
 @Component(service = DashboardResource.class)
@@ -126,13 +127,7 @@ public class DashboardResource {
     @Path("/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void events(@Context SseEventSink sink, @Context Sse sse) {
-        try {
-            access.check(MONITORING_READ, "dashboard events");
-            access.check(ALARMS_READ, "dashboard events");
-        } catch (RuntimeException e) {
-            sink.close();
-            throw e;
-        }
+        // the caller was checked by EventStreamAccess: the sink has sent the headers (and unbound the caller) by now
         SinkListener listener = new SinkListener(sink, sse);
         events.add(listener);
         if (!listener.send("ready", "{}")) {
