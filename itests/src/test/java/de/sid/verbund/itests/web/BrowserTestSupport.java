@@ -49,9 +49,14 @@ public abstract class BrowserTestSupport {
     protected static VerbundProcess verbund;
     private final List<WebDriver> browsers = new ArrayList<>();
 
+    /** Starts (or finds) the shared Verbund and keeps it in JUnit's root store, which stops it when the test run ends. */
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final org.junit.jupiter.api.extension.BeforeAllCallback VERBUND = context -> verbund = context.getRoot()
+            .getStore(org.junit.jupiter.api.extension.ExtensionContext.Namespace.GLOBAL)
+            .getOrComputeIfAbsent(VerbundProcess.class, k -> VerbundProcess.shared(), VerbundProcess.class);
+
     @BeforeAll
-    static void startVerbund() throws IOException {
-        verbund = VerbundProcess.shared();
+    static void loadAxe() throws IOException {
         if (axeSource == null) {
             try (InputStream in = BrowserTestSupport.class.getClassLoader().getResourceAsStream("axe.min.js")) {
                 assertThat(in).as("axe.min.js (com.deque.html.axe-core:selenium) on the test class path").isNotNull();
@@ -91,8 +96,12 @@ public abstract class BrowserTestSupport {
         return b;
     }
 
+    /** A 30 s wait that retries while the page re-renders (stale elements, rows not there yet). */
     protected static WebDriverWait waiting(WebDriver b) {
-        return new WebDriverWait(b, Duration.ofSeconds(30));
+        WebDriverWait w = new WebDriverWait(b, Duration.ofSeconds(30));
+        w.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        w.ignoring(NullPointerException.class);
+        return w;
     }
 
     /** Opens the UI and logs in through the form as a demo user (password = user name); waits for the home page. */

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * once per test JVM and shared by the browser tests; stopped when the JVM exits. Also a small
  * REST client for test set-up with HTTP Basic.
  */
-public final class VerbundProcess {
+public final class VerbundProcess implements org.junit.jupiter.api.extension.ExtensionContext.Store.CloseableResource {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static VerbundProcess shared;
 
@@ -116,12 +116,18 @@ public final class VerbundProcess {
                     // the demo tenants, catalogue and hosts are in place
                     && get("admin", "/api/authorities?limit=500").path("items").size() >= 3
                     && get("admin", "/api/offerings").path("items").size() >= 4
-                    && get("admin", "/api/hosts").path("items").findValuesAsText("state").contains("ENABLED");
+                    && get("admin", "/api/hosts").findValuesAsText("state").contains("ENABLED");
         });
         System.out.printf("web tests: Verbund answering with demo data after %.1f s%n", (System.nanoTime() - t0) / 1e9);
     }
 
-    private void stop() {
+    /** Stops the process (JUnit calls this when the whole test run ends). */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private synchronized void stop() {
         if (karaf != null) {
             karaf.descendants().forEach(ProcessHandle::destroyForcibly);
             karaf.destroyForcibly();
@@ -130,6 +136,7 @@ public final class VerbundProcess {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            karaf = null;
         }
     }
 

@@ -61,6 +61,11 @@ class WebUiIT extends BrowserTestSupport {
     @Test
     void theBrowsersLanguageChoosesTheFirstAndTheSwitchKeepsTheChoice() {
         WebDriver b = browser("en-GB");
+        b.get(verbund.baseUrl() + "/");
+        awaitRendered(b);
+        assertThat(b.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("en");
+        assertThat(mainText(b)).contains("Sign in");
+        checkPage(b, "login-en");
         login(b, "steuern-user");
         assertThat(b.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("en");
         open(b, "/portal/catalogue");
