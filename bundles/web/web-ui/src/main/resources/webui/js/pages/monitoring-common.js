@@ -67,7 +67,8 @@ export async function acknowledge(ctx, alarm) {
 
 /** What a screen reader hears about an alarm change from the feed. */
 export function alarmNews(ctx, data) {
-  const p = { device: data.sourceName || '', description: data.description || data.type || '', by: data.by || '' };
+  // the description names the device already ("ups-1: UPS on battery …")
+  const p = { description: data.description || `${data.sourceName || ''} ${data.type || ''}`.trim(), by: data.by || '' };
   if (data.event === 'alarm.raised') return ctx.t('monitoring.live.newAlarm', p);
   if (data.event === 'alarm.acknowledged') return ctx.t('monitoring.live.acknowledged', p);
   if (data.event === 'alarm.cleared') return ctx.t('monitoring.live.cleared', p);

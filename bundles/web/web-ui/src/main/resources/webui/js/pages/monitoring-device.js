@@ -2,7 +2,7 @@
 // (charge, runtime, load, on battery), a chart of an interface's traffic that grows with every
 // poll, the interfaces and the sensors (temperature, humidity, power of PDUs, cooling units).
 import { MONITORING } from '../roles.js';
-import { table, field } from '../dom.js';
+import { table, field, replace } from '../dom.js';
 import { connect } from '../live.js';
 import { stateBadge, kindName, bits, alarmTable, acknowledge, alarmNews, liveIndicator } from './monitoring-common.js';
 
@@ -39,7 +39,7 @@ export default {
     const renderFacts = () => {
       const s = model.detail.status || {};
       const state = !s.polled ? 'unknown' : (s.up ? 'up' : 'down');
-      facts.replaceChildren(
+      replace(facts,
         h('dt', {}, t('monitoring.device.state')), h('dd', { 'data-device-state': state }, stateBadge(ctx, state)),
         h('dt', {}, t('monitoring.device.kind')), h('dd', {}, kindName(ctx, model.kind)),
         h('dt', {}, t('monitoring.device.site')), h('dd', {}, model.detail.site || '–'),
