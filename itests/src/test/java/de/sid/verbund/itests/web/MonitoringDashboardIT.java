@@ -149,6 +149,7 @@ class MonitoringDashboardIT extends BrowserTestSupport {
         }
         assertThat(Integer.parseInt(previous)).isGreaterThanOrEqualTo(3);
         assertThat(device.findElement(By.id("if-chart")).getAttribute("aria-label")).contains("received 1.3 Mbit/s", "sent 2.6 Mbit/s");
+        ((org.openqa.selenium.JavascriptExecutor) device).executeScript("document.querySelector('figure.chart').scrollIntoView()");
         screenshot(device, "monitoring-device-chart-en");
 
         // the UPS switches to battery: the tile and the alarm appear on both dashboards without a reload
@@ -167,7 +168,7 @@ class MonitoringDashboardIT extends BrowserTestSupport {
         device.findElement(By.cssSelector(ack)).click();
         waiting(overview).until(d -> d.findElements(By.xpath("//tr[contains(., '" + community + "')]//*[@data-alarm-state='ACKNOWLEDGED']"))
                 .size() == 1);
-        assertThat(mainText(overview)).contains("bestätigt von monitor");
+        assertThat(mainText(overview)).contains("bestätigt (von monitor)");
         waiting(device).until(d -> d.findElements(By.cssSelector(ack)).isEmpty());
         screenshot(overview, "monitoring-overview-acknowledged-de");
         checkPage(overview, "monitoring-overview-de");
