@@ -5,15 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import de.sid.verbund.testsupport.Ports;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
@@ -31,22 +28,20 @@ class DistributionRestartIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String ADMIN = "Basic " + Base64.getEncoder().encodeToString("admin:admin".getBytes(StandardCharsets.UTF_8));
 
+    private KarafProcess node;
     private Path home;
     private Process karaf;
     private int httpPort;
 
     @AfterEach
     void stop() throws Exception {
-        if (karaf != null) {
-            karaf.descendants().forEach(ProcessHandle::destroyForcibly);
-            karaf.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        if (node != null) {
+            node.close();
         }
     }
 
-    /** bin/karaf runs the JVM as a child process: that is the one to signal. */
     private ProcessHandle karafJvm() {
-        return karaf.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
-                .findFirst().orElse(karaf.toHandle());
+        return node.jvm();
     }
 
     @Test
@@ -85,39 +80,13 @@ class DistributionRestartIT {
     }
 
     private Path unpack() throws IOException, InterruptedException {
-        Path dist = Path.of(System.getProperty("verbund.distribution"));
-        assertThat(dist).exists();
-        Path target = Path.of("target", "restart-" + UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
-        Files.createDirectories(target);
-        Process tar = new ProcessBuilder("tar", "-xzf", dist.toString(), "-C", target.toString(), "--strip-components=1")
-                .inheritIO().start();
-        assertThat(tar.waitFor()).isZero();
-        httpPort = Ports.freeTcpPort();
-        set(target, "org.ops4j.pax.web.cfg", "org.osgi.service.http.port", httpPort);
-        set(target, "org.apache.karaf.shell.cfg", "sshPort", Ports.freeTcpPort());
-        set(target, "org.apache.karaf.management.cfg", "rmiRegistryPort", Ports.freeTcpPort());
-        set(target, "org.apache.karaf.management.cfg", "rmiServerPort", Ports.freeTcpPort());
-        set(target, "de.sid.verbund.cluster.cfg", "port", Ports.freeTcpPort());
-        set(target, "de.sid.verbund.cluster.cfg", "cluster.name", "restart-" + UUID.randomUUID());
-        set(target, "de.sid.verbund.messaging.cfg", "tcp.port", Ports.freeTcpPort());
-        return target;
-    }
-
-    /** Replaces (or appends) {@code key = value} in an etc/ file. */
-    private static void set(Path home, String file, String key, Object value) throws IOException {
-        Path f = home.resolve("etc").resolve(file);
-        String text = Files.readString(f);
-        String line = key + " = " + value;
-        String replaced = text.replaceAll("(?m)^" + java.util.regex.Pattern.quote(key) + "\\s*=.*$", java.util.regex.Matcher.quoteReplacement(line));
-        Files.writeString(f, replaced.equals(text) && !text.contains(line) ? text + "\n" + line + "\n" : replaced);
+        node = KarafProcess.unpack("restart");
+        httpPort = node.httpPort;
+        return node.home;
     }
 
     private void start() throws IOException {
-        File log = home.resolve("console.log").toFile();
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        karaf = pb.start();
+        karaf = node.start();
     }
 
     private JsonNode awaitHealthy() {

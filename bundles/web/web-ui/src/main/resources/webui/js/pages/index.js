@@ -16,15 +16,18 @@ import consoleDevices from './console-devices.js';
 import consoleAuthorities from './console-authorities.js';
 import consolePriceSheets from './console-price-sheets.js';
 import consoleAudit from './console-audit.js';
+import monitoringOverview from './monitoring-overview.js';
+import monitoringDevice from './monitoring-device.js';
 
 /** Navigation sections in the order shown; each has the message key nav.section.<name>. */
 export const sections = ['portal', 'console', 'monitoring'];
 
 /** Message files loaded for every page (i18n/<lang>/<namespace>.json). */
-export const namespaces = ['common', 'portal', 'console'];
+export const namespaces = ['common', 'portal', 'console', 'monitoring'];
 
 export const pages = [
   portalCatalogue, portalOrder, portalOrders, portalVms, portalCosts, portalUsers,
   consoleHosts, consoleVms, consoleApprovals, consolePlacement, consoleDevices, consoleAuthorities,
   consolePriceSheets, consoleAudit,
+  monitoringOverview, monitoringDevice,
 ];

@@ -23,6 +23,7 @@ import de.sid.verbund.core.ProblemType;
 import de.sid.verbund.messaging.EventBus;
 import de.sid.verbund.messaging.Subscription;
 import de.sid.verbund.persistence.Database;
+import de.sid.verbund.tenancy.Authority;
 import de.sid.verbund.tenancy.AuthorityService;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -30,9 +31,15 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * Runs the billing core in OSGi: the services of billing-api (the {@link InvoiceService} through
  * {@link InvoicesComponent}, whose {@code find} would clash with {@link PriceSheetService#find}), the durable subscription to
  * {@code compute.events} (topic {@value #COMPUTE_TOPIC}), the monthly run, and
- * {@code verbund_billing_month_to_date_cost_eur{authority}} at {@code /metrics}.
+ * {@code verbund_billing_month_to_date_cost_eur{authority}} and the budget gauges at {@code /metrics}.
  *
  * <p>Immediate, so compute events are metered whether or not anything uses the services.
  * Activation returns at once: migration and subscription happen on the component's own thread,
@@ -78,6 +85,8 @@ public class BillingComponent implements PriceSheetService, UsageService, UsageR
     private volatile boolean stopped;
     private volatile Map<String, Money> monthToDate;
     private volatile Instant monthToDateAt = Instant.EPOCH;
+    /** The authorities read with {@link #monthToDate}, {@code null} until tenancy answered. */
+    private volatile List<Authority> budgetAuthorities;
 
     /** Cluster-wide jobs run on one member with quorum (absent: a single node runs them). */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -268,8 +277,10 @@ public class BillingComponent implements PriceSheetService, UsageService, UsageR
     /**
      * {@code verbund_billing_month_to_date_cost_eur{authority}}: each authority's net cost of the
      * current Europe/Berlin month so far (EUR, rounded to cents like invoice lines), for the
-     * authorities with usage this month. Rated at most every {@code month.to.date.cache.s}; nothing
-     * while billing is not ready or the database does not answer.
+     * authorities with usage this month; and for every authority with a monthly budget the
+     * figures its budget is checked against (see {@link #gauge(Map, List)}). Rated at most every
+     * {@code month.to.date.cache.s}; nothing while billing is not ready or the database does not
+     * answer, and no budget figures while tenancy is absent.
      */
     @Override
     public MetricSnapshots collect() {
@@ -278,26 +289,90 @@ public class BillingComponent implements PriceSheetService, UsageService, UsageR
             return new MetricSnapshots();
         }
         Map<String, Money> costs = monthToDate;
+        List<Authority> budgeted = budgetAuthorities;
         Instant now = Instant.now();
-        if (costs == null || now.isAfter(monthToDateAt.plusSeconds(Math.max(0, config.month_to_date_cache_s())))) {
-            try {
+        boolean refresh = costs == null || now.isAfter(monthToDateAt.plusSeconds(Math.max(0, config.month_to_date_cache_s())));
+        try {
+            if (refresh) {
                 costs = b.monthToDate();
-            } catch (RuntimeException e) {
-                LOG.debug("verbund_billing_month_to_date_cost_eur left out: {}", e.getMessage());
-                return new MetricSnapshots();
+                monthToDate = costs;
+                monthToDateAt = now;
             }
-            monthToDate = costs;
-            monthToDateAt = now;
+            if (refresh || budgeted == null) {
+                // read again at the next scrape while tenancy is absent
+                AuthorityService as = authorities;
+                budgeted = as == null ? null : as.list();
+                budgetAuthorities = budgeted;
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("verbund_billing_month_to_date_cost_eur left out: {}", e.getMessage());
+            return new MetricSnapshots();
         }
-        return gauge(costs);
+        return gauge(costs, budgeted == null ? List.of() : budgeted);
     }
 
     /** @return {@code verbund_billing_month_to_date_cost_eur{authority}} of the given costs */
     static MetricSnapshots gauge(Map<String, Money> costs) {
+        return gauge(costs, List.of());
+    }
+
+    /**
+     * The month-to-date costs and the budget figures, as the catalogue checks an order against
+     * them ({@code CatalogServiceImpl}): a budget covers its authority and every unit below it.
+     * <ul>
+     *   <li>{@code verbund_billing_month_to_date_cost_eur{authority}}: each authority's own net cost
+     *       of the month so far, EUR;</li>
+     *   <li>{@code verbund_billing_budget_limit_eur{authority,name}}: the monthly budget (net EUR)
+     *       of each authority that has one; new orders are refused once the cost reaches it;</li>
+     *   <li>{@code verbund_billing_budget_soft_threshold_ratio{authority,name}}: the share of the
+     *       limit (0..1) from which the authority is warned;</li>
+     *   <li>{@code verbund_billing_budget_cost_eur{authority,name}}: the month-to-date net cost of
+     *       the authority and all units below it, EUR, rounded to cents: what the limit is checked
+     *       against.</li>
+     * </ul>
+     *
+     * @param costs each authority's own month-to-date net cost
+     * @param all every authority (for the hierarchy); those without a budget give no budget figures
+     */
+    static MetricSnapshots gauge(Map<String, Money> costs, List<Authority> all) {
         GaugeSnapshot.Builder g = GaugeSnapshot.builder().name("verbund_billing_month_to_date_cost_eur")
                 .help("Net cost of the current month so far per authority, EUR");
         costs.forEach((a, m) -> g.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
                 .labels(Labels.of("authority", a)).value(m.roundToCents().amount().doubleValue()).build()));
-        return MetricSnapshots.of(g.build());
+        GaugeSnapshot.Builder limit = GaugeSnapshot.builder().name("verbund_billing_budget_limit_eur")
+                .help("Monthly budget of the authority and the units below it, net EUR; orders are refused from it on");
+        GaugeSnapshot.Builder soft = GaugeSnapshot.builder().name("verbund_billing_budget_soft_threshold_ratio")
+                .help("Share of the monthly budget from which the authority is warned");
+        GaugeSnapshot.Builder spent = GaugeSnapshot.builder().name("verbund_billing_budget_cost_eur")
+                .help("Net cost of the current month so far of the authority and the units below it, EUR");
+        Map<String, List<String>> children = new HashMap<>();
+        for (Authority a : all) {
+            if (a.parentId() != null) {
+                children.computeIfAbsent(a.parentId(), k -> new ArrayList<>()).add(a.id());
+            }
+        }
+        for (Authority a : all) {
+            if (a.budget() == null || a.budget().monthlyEur() == null) {
+                continue;
+            }
+            Money sum = Money.ZERO;
+            Deque<String> todo = new ArrayDeque<>(List.of(a.id()));
+            Set<String> seen = new HashSet<>();
+            while (!todo.isEmpty()) {
+                String id = todo.pop();
+                if (seen.add(id)) {
+                    sum = sum.plus(costs.getOrDefault(id, Money.ZERO));
+                    todo.addAll(children.getOrDefault(id, List.of()));
+                }
+            }
+            Labels labels = Labels.of("authority", a.id(), "name", a.name());
+            limit.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
+                    .value(a.budget().monthlyEur().doubleValue()).build());
+            soft.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
+                    .value(a.budget().softThresholdPercent() / 100.0).build());
+            spent.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
+                    .value(sum.roundToCents().amount().doubleValue()).build());
+        }
+        return MetricSnapshots.of(g.build(), limit.build(), soft.build(), spent.build());
     }
 }

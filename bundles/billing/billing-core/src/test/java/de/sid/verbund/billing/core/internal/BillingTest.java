@@ -25,7 +25,10 @@ import de.sid.verbund.core.Money;
 import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
 import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
+import de.sid.verbund.tenancy.Authority;
+import de.sid.verbund.tenancy.AuthorityKind;
 import de.sid.verbund.tenancy.BillingMode;
+import de.sid.verbund.tenancy.Budget;
 import de.sid.verbund.testsupport.SettableClock;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -724,12 +727,52 @@ class BillingTest {
         assertThat(billing.monthToDate(A)).isEqualTo(Money.eur("120.00"));
         assertThat(billing.monthToDate(B)).isEqualTo(Money.ZERO);
         MetricSnapshots s = BillingComponent.gauge(billing.monthToDate());
-        GaugeSnapshot g = (GaugeSnapshot) s.get(0);
-        assertThat(g.getMetadata().getPrometheusName()).isEqualTo("verbund_billing_month_to_date_cost_eur");
-        assertThat(g.getDataPoints()).singleElement().satisfies(p -> {
-            assertThat(p.getLabels().get("authority")).isEqualTo(A);
-            assertThat(p.getValue()).isEqualTo(120.0);
-        });
+        assertThat(points(s, "verbund_billing_month_to_date_cost_eur")).containsOnly(Map.entry(A, 120.0));
+        // no authority has a budget here
+        assertThat(points(s, "verbund_billing_budget_limit_eur")).isEmpty();
+    }
+
+    @Test
+    void budgetGaugesSumTheCostOfEveryUnitBelowTheBudgetedAuthority() {
+        clock.set(berlin("2026-02-01T00:00"));
+        sheet("2026-01-01T00:00", null, price(Metric.VM_HOUR, "vm-s", "0.50"));
+        billing.ledger.apply(vm("vm.created", UUID.randomUUID().toString(), A, "RUNNING", 1, 1024, 0,
+                berlin("2026-03-01T00:00"), null));
+        billing.ledger.apply(vm("vm.created", UUID.randomUUID().toString(), B, "RUNNING", 1, 1024, 0,
+                berlin("2026-03-10T00:00"), null));
+        clock.set(berlin("2026-03-11T00:00"));
+        // ministry M (budget 200 EUR, warned from 80 %) over A (no budget) over B (budget 10 EUR); C has no budget
+        String m = "d0000000-0000-4000-8000-000000000004";
+        authorities.put(new Authority(m, "Ministerium M", AuthorityKind.MINISTRY, null, "KST-M", null, null,
+                BillingMode.INTERNAL, false, List.of(), null, new Budget(new BigDecimal("200.00"), 80), clock.instant()));
+        Authority a = authorities.find(A).orElseThrow();
+        authorities.put(new Authority(A, a.name(), a.kind(), m, a.costCentre(), a.leitwegId(), a.billingAddress(),
+                a.billingMode(), a.vatLiable(), a.contacts(), a.quota(), Budget.NONE, a.createdAt()));
+        Authority b = authorities.find(B).orElseThrow();
+        authorities.put(new Authority(B, b.name(), b.kind(), A, b.costCentre(), b.leitwegId(), b.billingAddress(),
+                b.billingMode(), b.vatLiable(), b.contacts(), b.quota(), new Budget(new BigDecimal("10"), 50), b.createdAt()));
+
+        MetricSnapshots s = BillingComponent.gauge(billing.monthToDate(), authorities.list());
+
+        // A: 240 h x 0.50 = 120.00; B: 24 h x 0.50 = 12.00
+        assertThat(points(s, "verbund_billing_month_to_date_cost_eur")).containsOnly(Map.entry(A, 120.0), Map.entry(B, 12.0));
+        assertThat(points(s, "verbund_billing_budget_limit_eur")).containsOnly(Map.entry(m, 200.0), Map.entry(B, 10.0));
+        assertThat(points(s, "verbund_billing_budget_soft_threshold_ratio")).containsOnly(Map.entry(m, 0.8),
+                Map.entry(B, 0.5));
+        assertThat(points(s, "verbund_billing_budget_cost_eur")).containsOnly(Map.entry(m, 132.0), Map.entry(B, 12.0));
+        GaugeSnapshot limit = (GaugeSnapshot) s.stream().filter(x -> x.getMetadata().getPrometheusName()
+                .equals("verbund_billing_budget_limit_eur")).findFirst().orElseThrow();
+        assertThat(limit.getDataPoints()).extracting(p -> p.getLabels().get("name"))
+                .containsExactlyInAnyOrder("Ministerium M", b.name());
+    }
+
+    /** @return a gauge's values by their authority label */
+    static Map<String, Double> points(MetricSnapshots s, String name) {
+        GaugeSnapshot g = (GaugeSnapshot) s.stream().filter(x -> x.getMetadata().getPrometheusName().equals(name))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + name));
+        Map<String, Double> out = new java.util.HashMap<>();
+        g.getDataPoints().forEach(p -> out.put(p.getLabels().get("authority"), p.getValue()));
+        return out;
     }
 
     @Test

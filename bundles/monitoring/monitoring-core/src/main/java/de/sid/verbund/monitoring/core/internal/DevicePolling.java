@@ -429,7 +429,9 @@ final class DevicePolling implements MultiCollector {
 
     /**
      * The devices' samples under their profile names (snmp_exporter's: {@code ifHCInOctets} with no
-     * {@code _total}), plus {@code verbund_device_*}. A raw SNMP counter goes out as type
+     * {@code _total}), plus {@code verbund_device_*} (up, poll duration, polls, errors, varbinds, the
+     * last poll's start and the interval, from which an alert tells a poller falling behind, and
+     * {@code verbund_device_info{kind}}) and {@code verbund_poller_queued_polls}. A raw SNMP counter goes out as type
      * {@code unknown} (untyped): the Java client library would append {@code _total} to a
      * counter's name and break dashboards written for snmp_exporter.
      */
@@ -447,6 +449,14 @@ final class DevicePolling implements MultiCollector {
                 .help("Polls of the device that got no answer or could not be sent");
         CounterSnapshot.Builder varbinds = CounterSnapshot.builder().name("verbund_device_varbinds")
                 .help("Variable bindings received from the device");
+        GaugeSnapshot.Builder lastPoll = GaugeSnapshot.builder().name("verbund_device_last_poll_timestamp_seconds")
+                .help("When the device's last poll started (answered or not), Unix time");
+        GaugeSnapshot.Builder interval = GaugeSnapshot.builder().name("verbund_device_poll_interval_seconds")
+                .help("The device's poll interval");
+        // an info metric: the exposition writes verbund_device_info
+        io.prometheus.metrics.model.snapshots.InfoSnapshot.Builder info = io.prometheus.metrics.model.snapshots.InfoSnapshot
+                .builder().name("verbund_device").help("1 for each polled device, with its kind (switch, router, firewall, ups, pdu, cooling, sensor, "
+                        + "server, storage)");
         List<Exposed> byDevice = new ArrayList<>();
         for (State s : states.values()) {
             if (s.polled) {
@@ -466,6 +476,17 @@ final class DevicePolling implements MultiCollector {
             errors.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(s.errors.get()).build());
             varbinds.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(s.varbinds.get())
                     .build());
+            java.time.Instant at = s.lastPollAt;
+            if (at != null) {
+                lastPoll.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
+                        .value(at.getEpochSecond() + at.getNano() / 1e9).build());
+            }
+            interval.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
+                    .value(e.device().pollIntervalS()).build());
+            if (e.device().kind() != null) {
+                info.dataPoint(io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot.builder()
+                        .labels(labels.add("kind", e.device().kind().name().toLowerCase(java.util.Locale.ROOT))).build());
+            }
             e.byName().forEach((name, family) -> byName.computeIfAbsent(name, n -> new ArrayList<>()).add(family));
             refused.addAll(e.refused());
         }
@@ -475,6 +496,12 @@ final class DevicePolling implements MultiCollector {
         out.add(polls.build());
         out.add(errors.build());
         out.add(varbinds.build());
+        out.add(lastPoll.build());
+        out.add(interval.build());
+        out.add(info.build());
+        out.add(GaugeSnapshot.builder().name("verbund_poller_queued_polls").help("Polls that are due and wait for a "
+                + "free slot (at most max.concurrent polls run at once)").dataPoint(GaugeSnapshot.GaugeDataPointSnapshot
+                .builder().value(queue.size()).build()).build());
         out.add(CounterSnapshot.builder().name("verbund_device_polls_skipped").help("Polls skipped because the device "
                 + "was still being polled").dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
                 .value(skipped.get()).build()).build());

@@ -140,6 +140,13 @@ class PollingTest {
                 "# TYPE verbund_device_poll_duration_seconds gauge",
                 "# TYPE ifHCInOctets untyped", "upsEstimatedChargeRemaining{device=\"ups-1\"")
                 .doesNotContain("ifHCInOctets_total", "procurve_2520 ");
+        // when the last poll started (Unix seconds) and the interval: an alert compares them with the time
+        double lastPoll = Double.parseDouble(text.lines().filter(l -> l.startsWith(
+                "verbund_device_last_poll_timestamp_seconds{device=\"sw-1\",site=\"dc1\"} ")).findFirst().orElseThrow()
+                .replaceAll(".* ", ""));
+        assertThat(lastPoll).isBetween(status.lastPollAt().getEpochSecond() - 1.0, status.lastPollAt().getEpochSecond() + 1.0);
+        assertThat(text).contains("verbund_device_poll_interval_seconds{device=\"sw-1\",site=\"dc1\"} 60.0",
+                "verbund_poller_queued_polls 0.0", "verbund_device_info{device=\"sw-1\",kind=\"switch\",site=\"dc1\"} 1\n");
     }
 
     @Test
