@@ -32,7 +32,9 @@ export function action(ctx, label, name, fn, success, cls) {
       button.disabled = true;
       try {
         if (await fn() === CANCELLED) {
+          // a dialog closed: the focus goes back to the (re-enabled) button that opened it
           button.disabled = false;
+          button.focus();
           return;
         }
         ctx.announce(success);
@@ -70,4 +72,19 @@ export async function authorityNames(ctx) {
 /** "2 vCPU · 4 GiB · 20 GiB" */
 export function size(ctx, vcpu, ramMib, diskGib) {
   return `${ctx.fmt.number(vcpu)} vCPU · ${ctx.fmt.mib(ramMib)} RAM · ${ctx.fmt.number(diskGib)} GiB`;
+}
+
+/**
+ * Goes to a route ('#/billing/documents?period=2026-11') and announces a message there (the shell
+ * clears the live region on navigation, so the message is set after it did); on the same route
+ * the page is rendered again.
+ */
+export async function navigate(ctx, hash, message) {
+  if (location.hash === hash) {
+    ctx.announce(message);
+    await ctx.refresh();
+    return;
+  }
+  window.addEventListener('hashchange', () => ctx.announce(message), { once: true });
+  location.hash = hash;
 }

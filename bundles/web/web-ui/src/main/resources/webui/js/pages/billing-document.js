@@ -4,7 +4,7 @@
 // POST /api/invoices/{key}/finalize|rerate, POST /api/credit-notes, POST /api/credit-notes/{key}/finalize.
 import { BILLING } from '../roles.js';
 import { table, field } from '../dom.js';
-import { badge, action, download, authorityNames, CANCELLED } from '../ui.js';
+import { badge, action, download, authorityNames, navigate, CANCELLED } from '../ui.js';
 import { errorBox } from '../app.js';
 import { openDialog } from '../dialog.js';
 import { partyName, docLabel } from './billing-documents.js';
@@ -73,8 +73,7 @@ export default {
         });
         if (ok === null) return CANCELLED;
         const done = await api.post(`${base}/${key}/finalize`);
-        ctx.announce(t('billing.finalized', { number: done.number }));
-        location.hash = `#/billing/documents/${encodeURIComponent(done.number)}`;
+        await navigate(ctx, `#/billing/documents/${encodeURIComponent(done.number)}`, t('billing.finalized', { number: done.number }));
         return CANCELLED; // announced and on its way to the numbered page
       }, '', 'primary'));
       if (doc.kind !== 'CREDIT_NOTE') {
@@ -122,7 +121,7 @@ export default {
         ev.preventDefault();
         error.replaceChildren();
         const lines = Object.entries(inputs).filter(([, el]) => el.value.trim() !== '')
-          .map(([position, el]) => ({ position: Number(position), quantity: el.value.trim() }));
+          .map(([position, el]) => ({ position: Number(position), quantity: Number(el.value.trim()) })); // a JSON number: the API takes no strings
         const problems = [];
         if (lines.length === 0) problems.push(t('billing.credit.noLines'));
         if (reason.value.trim() === '') problems.push(t('billing.credit.noReason'));
@@ -134,8 +133,7 @@ export default {
         submit.disabled = true;
         try {
           const note = await api.post('/credit-notes', { invoiceNumber: doc.number, reason: reason.value.trim(), lines });
-          ctx.announce(t('billing.credit.created', { document: doc.number }));
-          location.hash = `#/billing/documents/${encodeURIComponent(note.id)}`;
+          await navigate(ctx, `#/billing/documents/${encodeURIComponent(note.id)}`, t('billing.credit.created', { document: doc.number }));
         } catch (e) {
           submit.disabled = false;
           error.replaceChildren(h('p', {}, e.message));

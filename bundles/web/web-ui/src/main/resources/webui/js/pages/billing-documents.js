@@ -3,7 +3,7 @@
 // URL). API: POST /api/invoices/run?period=, GET /api/invoices?period=&authority=&kind=&state=.
 import { BILLING } from '../roles.js';
 import { table, field } from '../dom.js';
-import { badge, authorityNames } from '../ui.js';
+import { badge, authorityNames, navigate } from '../ui.js';
 
 export const KINDS = ['INVOICE', 'COST_ALLOCATION', 'CREDIT_NOTE'];
 const STATES = ['DRAFT', 'FINAL'];
@@ -62,10 +62,8 @@ export default {
           runError.replaceChildren();
           try {
             const r = await api.post(`/invoices/run?period=${encodeURIComponent(runPeriod.value)}`);
-            ctx.announce(t('billing.run.done', { period: fmt.month(r.period), drafts: fmt.number(r.drafts.length), finals: fmt.number(r.finalUnchanged) }));
-            const target = `#/billing/documents?period=${r.period}`;
-            if (location.hash === target) await ctx.refresh();
-            else location.hash = target;
+            await navigate(ctx, `#/billing/documents?period=${r.period}`,
+              t('billing.run.done', { period: fmt.month(r.period), drafts: fmt.number(r.drafts.length), finals: fmt.number(r.finalUnchanged) }));
           } catch (e) {
             runButton.disabled = false;
             runError.replaceChildren(h('p', {}, e.message));
