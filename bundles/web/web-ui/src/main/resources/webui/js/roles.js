@@ -6,3 +6,4 @@ export const AUTHORITY_ADMIN = ['authority-admin'];
 export const OPERATOR = ['sid-admin', 'sid-operator'];
 export const SID_READ = ['sid-admin', 'sid-operator', 'billing-clerk'];
 export const MONITORING = ['sid-admin', 'sid-operator', 'monitoring'];
+export const BILLING = ['sid-admin', 'billing-clerk'];

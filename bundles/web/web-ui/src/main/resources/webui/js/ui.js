@@ -1,6 +1,7 @@
 // Shared pieces of the pages: state badges, action buttons that report their outcome, downloads.
 import { h } from './dom.js';
 import { errorBox } from './app.js';
+import { ApiError } from './api.js';
 
 const TONES = {
   RUNNING: 'ok', FULFILLED: 'ok', ENABLED: 'ok', APPROVED: 'ok', FINAL: 'ok', FINALIZED: 'ok', UP: 'ok',
@@ -15,6 +16,9 @@ export function badge(ctx, value) {
   return h('span', { class: `badge ${TONES[value] || 'neutral'}` }, ctx.has(key) ? ctx.t(key) : value);
 }
 
+/** What an action's function returns when the user called it off (a dialog cancelled): nothing happens. */
+export const CANCELLED = Symbol('cancelled');
+
 /**
  * A button that runs an API action, then announces the success text and refreshes the page;
  * a failure is shown as an alert next to the page heading. label: visible text; name: the
@@ -24,13 +28,19 @@ export function action(ctx, label, name, fn, success, cls) {
   return h('button', {
     type: 'button', class: cls || 'secondary', 'aria-label': name || null,
     onclick: async (ev) => {
-      ev.currentTarget.disabled = true;
+      const button = ev.currentTarget;
+      button.disabled = true;
       try {
-        await fn();
+        if (await fn() === CANCELLED) {
+          // a dialog closed: the focus goes back to the (re-enabled) button that opened it
+          button.disabled = false;
+          button.focus();
+          return;
+        }
         ctx.announce(success);
         await ctx.refresh();
       } catch (e) {
-        ev.currentTarget.disabled = false;
+        button.disabled = false;
         document.getElementById('main').querySelector('h1').after(errorBox(e, ctx.t));
       }
     },
@@ -40,7 +50,11 @@ export function action(ctx, label, name, fn, success, cls) {
 /** Downloads /api + path with the given Accept type as a file (links cannot send Accept). */
 export async function download(path, accept, filename) {
   const r = await fetch(`/api${path}`, { headers: { Accept: accept, 'X-Requested-With': 'verbund-web' }, credentials: 'same-origin' });
-  if (!r.ok) throw new Error(`HTTP ${r.status}`);
+  if (!r.ok) {
+    let problem = null;
+    try { problem = await r.json(); } catch (e) { problem = null; }
+    throw new ApiError(r.status, problem);
+  }
   const url = URL.createObjectURL(await r.blob());
   const a = h('a', { href: url, download: filename });
   document.body.append(a);
@@ -58,4 +72,19 @@ export async function authorityNames(ctx) {
 /** "2 vCPU · 4 GiB · 20 GiB" */
 export function size(ctx, vcpu, ramMib, diskGib) {
   return `${ctx.fmt.number(vcpu)} vCPU · ${ctx.fmt.mib(ramMib)} RAM · ${ctx.fmt.number(diskGib)} GiB`;
+}
+
+/**
+ * Goes to a route ('#/billing/documents?period=2026-11') and announces a message there (the shell
+ * clears the live region on navigation, so the message is set after it did); on the same route
+ * the page is rendered again.
+ */
+export async function navigate(ctx, hash, message) {
+  if (location.hash === hash) {
+    ctx.announce(message);
+    await ctx.refresh();
+    return;
+  }
+  window.addEventListener('hashchange', () => ctx.announce(message), { once: true });
+  location.hash = hash;
 }

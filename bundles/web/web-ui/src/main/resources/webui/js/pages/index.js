@@ -8,6 +8,8 @@ import portalOrders from './portal-orders.js';
 import portalVms from './portal-vms.js';
 import portalCosts from './portal-costs.js';
 import portalUsers from './portal-users.js';
+import billingDocuments from './billing-documents.js';
+import billingDocument from './billing-document.js';
 import consoleHosts from './console-hosts.js';
 import consoleVms from './console-vms.js';
 import consoleApprovals from './console-approvals.js';
@@ -20,13 +22,14 @@ import monitoringOverview from './monitoring-overview.js';
 import monitoringDevice from './monitoring-device.js';
 
 /** Navigation sections in the order shown; each has the message key nav.section.<name>. */
-export const sections = ['portal', 'console', 'monitoring'];
+export const sections = ['portal', 'billing', 'console', 'monitoring'];
 
 /** Message files loaded for every page (i18n/<lang>/<namespace>.json). */
-export const namespaces = ['common', 'portal', 'console', 'monitoring'];
+export const namespaces = ['common', 'portal', 'console', 'billing', 'monitoring'];
 
 export const pages = [
   portalCatalogue, portalOrder, portalOrders, portalVms, portalCosts, portalUsers,
+  billingDocuments, billingDocument,
   consoleHosts, consoleVms, consoleApprovals, consolePlacement, consoleDevices, consoleAuthorities,
   consolePriceSheets, consoleAudit,
   monitoringOverview, monitoringDevice,

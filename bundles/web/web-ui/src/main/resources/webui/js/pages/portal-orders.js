@@ -2,23 +2,31 @@
 // rejects here what awaits the authority's approval (never their own order).
 import { AUTHORITY } from '../roles.js';
 import { table } from '../dom.js';
-import { badge, action } from '../ui.js';
+import { badge, action, CANCELLED } from '../ui.js';
+import { openDialog } from '../dialog.js';
 
 /** The approval step an order waits for, or null. */
 export function nextStep(o) {
   return o.state === 'SUBMITTED' ? o.approvalsNeeded[o.approvals.length] || null : null;
 }
 
-/** Approve and reject buttons for one order (the reason for a rejection is asked for). */
+/** Approve and reject buttons for one order (the reason for a rejection is asked for in a dialog). */
 export function decisionButtons(ctx, o) {
   const { t, api } = ctx;
   return [
     action(ctx, t('orders.approve'), t('orders.approveNamed', { name: o.name }),
       () => api.post(`/orders/${o.id}/approve`, {}), t('orders.approved', { name: o.name }), 'primary'),
     action(ctx, t('orders.reject'), t('orders.rejectNamed', { name: o.name }), async () => {
-      // a native prompt is keyboard and screen-reader accessible
-      const reason = window.prompt(t('orders.rejectReason', { name: o.name }));
-      if (reason === null) throw new Error(t('orders.rejectCancelled'));
+      const reason = await openDialog({
+        title: t('orders.rejectNamed', { name: o.name }),
+        field: { label: t('orders.rejectReason', { name: o.name }), hint: t('orders.rejectHint'), required: true,
+          requiredMessage: t('orders.rejectReasonMissing'), maxLength: 1000 },
+        confirm: t('orders.reject'), cancel: t('common.cancel'), danger: true,
+      });
+      if (reason === null) {
+        ctx.announce(t('orders.rejectCancelled'));
+        return CANCELLED;
+      }
       return api.post(`/orders/${o.id}/reject`, { reason });
     }, t('orders.rejected', { name: o.name })),
   ];

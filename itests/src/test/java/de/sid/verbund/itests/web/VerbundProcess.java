@@ -72,6 +72,19 @@ public final class VerbundProcess implements org.junit.jupiter.api.extension.Ext
         return "http://127.0.0.1:" + port;
     }
 
+    /**
+     * The URL of the node's embedded Artemis broker ({@code tcp://127.0.0.1:<port>}), for tests that
+     * publish an event as another area would; {@code null} for a Verbund started elsewhere.
+     */
+    public String brokerUrl() throws IOException {
+        if (home == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^broker\\.url\\s*=\\s*(\\S+)\\s*$")
+                .matcher(Files.readString(home.resolve("etc").resolve("de.sid.verbund.messaging.cfg")));
+        return m.find() ? m.group(1) : null;
+    }
+
     private static VerbundProcess unpack() throws IOException, InterruptedException {
         Path dist = Path.of(System.getProperty("verbund.distribution"));
         assertThat(dist).exists();

@@ -17,6 +17,14 @@ public interface ComputeService {
 
     Optional<Host> host(String id);
 
+    /**
+     * Every host with what is allocated on it now (VMs in every state but DELETED and FAILED, plus
+     * open reservations): the figures placement checks against {@link Host#vcpuCapacity()},
+     * {@link Host#ramCapacityMib()} and {@link Host#diskGib()}. Ordered by name. The anti-affinity
+     * groups are not looked up ({@link HostLoad#antiAffinityGroups()} is empty).
+     */
+    List<HostLoad> hostLoads();
+
     /** Puts a host into MAINTENANCE (no new VMs) or back to ENABLED. */
     Host setMaintenance(String hostId, boolean maintenance);
 

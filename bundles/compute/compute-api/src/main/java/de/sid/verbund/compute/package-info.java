@@ -3,7 +3,7 @@
  * vCPUs, MiB of RAM and GiB of disk throughout.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package de.sid.verbund.compute;
 
 import org.osgi.annotation.bundle.Export;

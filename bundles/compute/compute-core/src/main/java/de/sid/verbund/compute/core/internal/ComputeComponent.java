@@ -3,6 +3,7 @@ package de.sid.verbund.compute.core.internal;
 import de.sid.verbund.compute.ComputeService;
 import de.sid.verbund.compute.HostStatsSource;
 import de.sid.verbund.compute.Host;
+import de.sid.verbund.compute.HostLoad;
 import de.sid.verbund.compute.HostState;
 import de.sid.verbund.compute.NewHost;
 import de.sid.verbund.compute.PlacementDecision;
@@ -189,6 +190,11 @@ public class ComputeComponent implements ComputeService, HostStatsSource, Health
     @Override
     public Optional<Host> host(String id) {
         return compute().host(id);
+    }
+
+    @Override
+    public List<HostLoad> hostLoads() {
+        return compute().hostLoads();
     }
 
     @Override

@@ -201,6 +201,11 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
     }
 
     @Override
+    public List<HostLoad> hostLoads() {
+        return store.loads();
+    }
+
+    @Override
     public Host setMaintenance(String hostId, boolean maintenance) {
         String id = Ids.parse(hostId).toString();
         store.setMaintenance(id, maintenance);

@@ -156,6 +156,9 @@ class ComputeServiceImplTest {
         assertThat(domain).isEqualTo(new DomainInfo(vm.id(), "web-1-" + vm.id().substring(0, 8), DomainState.RUNNING, 2,
                 2048));
         assertThat(volumes(kvm8Uri)).containsExactlyInAnyOrder("debian-12", domain.name() + ".qcow2");
+        // the service reports what the host holds (the REST host representation shows it)
+        HostLoad held = compute.hostLoads().stream().filter(l -> l.host().id().equals(host.id())).findFirst().orElseThrow();
+        assertThat(new long[] {held.vcpu(), held.ramMib(), held.diskGib()}).containsExactly(2, 2048, 10);
 
         awaitEvents(vm.id(), tuple("vm.created", "STOPPED"), tuple("vm.state-changed", "RUNNING"));
         for (DomainEvent e : eventsOf(vm.id())) {
