@@ -197,7 +197,10 @@ export default {
       state: (connected) => live.set(connected),
       poll: async (p) => {
         if (p.deviceId !== id) return;
-        model.detail = await api.get(`/devices/${encodeURIComponent(id)}`);
+        // the event carries the poll's values (also when another cluster node polled the device,
+        // whose state this node's /api/devices does not have); without them, ask for the device
+        model.detail = p.status ? { ...model.detail, status: p.status, interfaces: p.interfaces, sensors: p.sensors, ups: p.ups }
+          : await api.get(`/devices/${encodeURIComponent(id)}`);
         if (!ctx.live()) return;
         chooseDefault();
         renderFacts();

@@ -18,7 +18,15 @@ import de.sid.verbund.core.DomainEvent;
  * reach the consumers that share a subscription or queue in publish order, one consumer at a time
  * (a message group per tenant); events of different tenants are handled in parallel. A redelivered
  * event may come after later ones of its tenant.
+ *
+ * <p>Live feeds ({@link #publishLive}, {@link #subscribeLive}) are the exception to all of the
+ * above: for views that show what happens now (a dashboard), where an event lost in a broker
+ * restart is harmless and every node must see every event.
+ *
+ * <p>Implemented by the messaging provider only (areas use it, they do not implement it), so
+ * methods may be added in minor versions.
  */
+@org.osgi.annotation.versioning.ProviderType
 public interface EventBus {
     /** Where messages that could not be handled are parked for review. */
     String DEAD_LETTER_QUEUE = "verbund.dlq";
@@ -42,6 +50,17 @@ public interface EventBus {
     void publish(String topic, java.util.List<DomainEvent> events);
 
     /**
+     * Publishes an event to a live topic: every subscription attached now gets a copy. The message
+     * is not persisted (a broker restart loses it), carries no duplicate-detection id and no
+     * message group; use it for feeds where losing an event is harmless and a newer one
+     * supersedes it (poll results for a dashboard), never through the {@link Outbox}.
+     *
+     * @param topic dotted topic name, e.g. {@code monitoring.polls}
+     * @throws MessagingException when the broker could not be reached
+     */
+    void publishLive(String topic, DomainEvent event);
+
+    /**
      * Sends an event (typically a command) to a point-to-point queue: exactly one consumer of
      * the queue gets it.
      *
@@ -61,6 +80,23 @@ public interface EventBus {
      * @return a handle that stops the consumer (the durable subscription stays)
      */
     Subscription subscribe(String topic, String subscription, EventHandler handler);
+
+    /**
+     * Subscribes to a topic with a subscription of this subscriber alone (a temporary queue): it
+     * gets every event published to the topic, durable or live, while it is attached, and nothing
+     * from before. Several live subscribers on one topic (one per node) each get every event.
+     * The broker deletes the subscription when it is closed or its connection is lost (a node
+     * that died); events published while it re-attaches after a connection loss are lost. The
+     * broker keeps at most {@code 10 000} unhandled events for it and drops the oldest beyond.
+     * Handling is as for {@link #subscribe} (acknowledged after the handler returns, redelivered
+     * when it throws).
+     *
+     * @param topic the topic
+     * @param handler called once per event, from a bus thread
+     * @return a handle that stops the consumer and removes the subscription
+     * @throws MessagingException when the broker could not be reached
+     */
+    Subscription subscribeLive(String topic, EventHandler handler);
 
     /**
      * Consumes a point-to-point queue.

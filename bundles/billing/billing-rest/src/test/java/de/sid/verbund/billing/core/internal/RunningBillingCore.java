@@ -40,6 +40,15 @@ public final class RunningBillingCore implements AutoCloseable {
             }
 
             @Override
+            public void publishLive(String topic, DomainEvent event) {
+            }
+
+            @Override
+            public Subscription subscribeLive(String topic, EventHandler handler) {
+                return () -> { };
+            }
+
+            @Override
             public Subscription subscribe(String topic, String subscription, EventHandler handler) {
                 return () -> { };
             }

@@ -118,6 +118,30 @@ final class ArtemisEventBus implements EventBus, AutoCloseable {
     }
 
     @Override
+    public void publishLive(String topic, DomainEvent event) {
+        checkName(topic, "topic");
+        if (event == null) {
+            throw new IllegalArgumentException("event must not be null");
+        }
+        String json = codec.encode(event);
+        ensure(topic, RoutingType.MULTICAST, event);
+        int slot = (int) Math.floorMod(Thread.currentThread().getId(), (long) SENDERS);
+        synchronized (senderLocks[slot]) {
+            checkOpen();
+            try {
+                ClientMessage m = senderSessions[slot].createMessage(Message.TEXT_TYPE, false);
+                TextMessageUtil.writeBodyText(m.getBodyBuffer(), SimpleString.of(json));
+                m.putStringProperty(PROP_EVENT_TYPE, event.type());
+                m.setRoutingType(RoutingType.MULTICAST);
+                senders[slot].send(SimpleString.of(topic), m);
+            } catch (ActiveMQException e) {
+                throw new MessagingException("broker did not accept live event " + event.eventId() + " ("
+                        + event.type() + ") for topic " + topic + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
     public void publish(String topic, List<DomainEvent> events) {
         checkName(topic, "topic");
         if (events == null || events.stream().anyMatch(java.util.Objects::isNull)) {
@@ -221,6 +245,35 @@ final class ArtemisEventBus implements EventBus, AutoCloseable {
         return startConsumer(queue, queue, RoutingType.ANYCAST, handler);
     }
 
+    /** Most unhandled events a live subscription keeps; beyond, the broker drops the oldest (a ring queue). */
+    static final long LIVE_RING_SIZE = 10_000;
+
+    /**
+     * A temporary, non-durable ring queue on the topic, named {@code <topic>.live.<uuid>}, made by
+     * the consumer's own session and made again when the consumer re-attaches; deleted when the
+     * subscription is closed ({@link #removed}), and by the broker when this node's connection is
+     * lost (a node that died: after the connection TTL).
+     */
+    @Override
+    public Subscription subscribeLive(String topic, EventHandler handler) {
+        checkName(topic, "topic");
+        if (handler == null) {
+            throw new IllegalArgumentException("handler must not be null");
+        }
+        String queue = topic + ".live." + java.util.UUID.randomUUID();
+        synchronized (producerLock) {
+            checkOpen();
+            try {
+                ensureAddress(topic, RoutingType.MULTICAST);
+            } catch (ActiveMQException e) {
+                throw new MessagingException("cannot create topic " + topic + ": " + e.getMessage(), e);
+            }
+        }
+        QueueConfiguration live = QueueConfiguration.of(queue).setAddress(topic).setRoutingType(RoutingType.MULTICAST)
+                .setDurable(false).setTemporary(true).setRingSize(LIVE_RING_SIZE);
+        return start(new QueueConsumer(this, queue, live, handler, codec, maxDeliveries), queue, RoutingType.MULTICAST);
+    }
+
     private Subscription startConsumer(String address, String queue, RoutingType routing, EventHandler handler) {
         if (handler == null) {
             throw new IllegalArgumentException("handler must not be null");
@@ -237,7 +290,10 @@ final class ArtemisEventBus implements EventBus, AutoCloseable {
                         + e.getMessage(), e);
             }
         }
-        QueueConsumer c = new QueueConsumer(this, queue, handler, codec, maxDeliveries);
+        return start(new QueueConsumer(this, queue, null, handler, codec, maxDeliveries), queue, routing);
+    }
+
+    private Subscription start(QueueConsumer c, String queue, RoutingType routing) {
         try {
             c.open();
         } catch (ActiveMQException e) {
@@ -255,8 +311,28 @@ final class ArtemisEventBus implements EventBus, AutoCloseable {
         return factory.createSession(user, password, false, false, false, false, 0);
     }
 
+    /**
+     * A consumer stopped. A live subscription's queue is deleted here: the broker ties a temporary
+     * queue to the connection, which the node's other consumers share, so it would only go with the
+     * node. Deleting it while its messages are unhandled is intended (nobody will read them).
+     */
     void removed(QueueConsumer c) {
         consumers.remove(c);
+        if (c.isLive() && !closed) {
+            synchronized (producerLock) {
+                try {
+                    EmbeddedBroker.withArtemisClassLoader(() -> {
+                        if (producerSession.queueQuery(SimpleString.of(c.queue())).isExists()) {
+                            producerSession.deleteQueue(c.queue());
+                        }
+                        return null;
+                    });
+                } catch (Exception e) {
+                    // the broker deletes it when this node's connection goes
+                    LOG.debug("live subscription {} not deleted: {}", c.queue(), e.toString());
+                }
+            }
+        }
     }
 
     boolean isClosed() {

@@ -256,6 +256,16 @@ public class ArtemisMessagingComponent implements EventBus, HealthIndicator {
     }
 
     @Override
+    public void publishLive(String topic, DomainEvent event) {
+        bus("publish live to topic " + topic).publishLive(topic, event);
+    }
+
+    @Override
+    public Subscription subscribeLive(String topic, EventHandler handler) {
+        return bus("subscribe live to topic " + topic).subscribeLive(topic, handler);
+    }
+
+    @Override
     public Subscription consume(String queue, EventHandler handler) {
         return bus("consume queue " + queue).consume(queue, handler);
     }

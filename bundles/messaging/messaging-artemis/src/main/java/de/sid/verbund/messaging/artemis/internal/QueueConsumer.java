@@ -10,7 +10,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQQueueExistsException;
 import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientConsumer;
@@ -36,6 +38,8 @@ final class QueueConsumer implements Subscription, Runnable {
 
     private final ArtemisEventBus bus;
     private final String queue;
+    /** For a live subscription: its temporary queue, made by this consumer's session; else {@code null}. */
+    private final QueueConfiguration liveQueue;
     private final EventHandler handler;
     private final EventCodec codec;
     private final int maxDeliveries;
@@ -48,9 +52,11 @@ final class QueueConsumer implements Subscription, Runnable {
     private ClientConsumer consumer;
     private ClientProducer deadLetters;
 
-    QueueConsumer(ArtemisEventBus bus, String queue, EventHandler handler, EventCodec codec, int maxDeliveries) {
+    QueueConsumer(ArtemisEventBus bus, String queue, QueueConfiguration liveQueue, EventHandler handler, EventCodec codec,
+                  int maxDeliveries) {
         this.bus = bus;
         this.queue = queue;
+        this.liveQueue = liveQueue;
         this.handler = handler;
         this.codec = codec;
         this.maxDeliveries = maxDeliveries;
@@ -61,6 +67,13 @@ final class QueueConsumer implements Subscription, Runnable {
         try {
             EmbeddedBroker.withArtemisClassLoader(() -> {
                 session = bus.createConsumerSession();
+                if (liveQueue != null) {
+                    try {
+                        session.createQueue(liveQueue);
+                    } catch (ActiveMQQueueExistsException still) {
+                        // re-attached before the broker dropped it with the old session
+                    }
+                }
                 consumer = session.createConsumer(queue);
                 deadLetters = session.createProducer();
                 session.start();
@@ -236,6 +249,16 @@ final class QueueConsumer implements Subscription, Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** @return the queue this consumer reads */
+    String queue() {
+        return queue;
+    }
+
+    /** @return true for a live subscription (a temporary queue of its own) */
+    boolean isLive() {
+        return liveQueue != null;
     }
 
     @Override

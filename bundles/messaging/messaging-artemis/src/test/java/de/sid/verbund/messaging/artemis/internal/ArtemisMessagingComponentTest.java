@@ -321,6 +321,83 @@ class ArtemisMessagingComponentTest {
                 .containsEntry("connected", true);
     }
 
+    /** The live subscriptions (temporary queues) the broker holds on a topic, by name. */
+    private static List<Queue> liveQueues(ArtemisMessagingComponent broker, String topic) throws Exception {
+        List<Queue> found = new ArrayList<>();
+        for (org.apache.activemq.artemis.core.postoffice.Binding b : broker.broker().server().getPostOffice()
+                .getBindingsForAddress(SimpleString.of(topic)).getBindings()) {
+            if (b instanceof org.apache.activemq.artemis.core.postoffice.QueueBinding qb
+                    && qb.getQueue().getName().toString().startsWith(topic + ".live.")) {
+                found.add(qb.getQueue());
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void liveSubscribersOnTwoNodesEachGetEveryEventOnceAndTheirQueuesGoWithThem() throws Exception {
+        int port = Ports.freeTcpPort();
+        ArtemisMessagingComponent node1 = startReady(dir.resolve("node1"), "tcp_port", port);
+        ArtemisMessagingComponent node2 = startReady(dir.resolve("unused"), "embedded", false,
+                "broker_url", "tcp://127.0.0.1:" + port);
+        List<UUID> onNode1 = new CopyOnWriteArrayList<>();
+        List<UUID> onNode2 = new CopyOnWriteArrayList<>();
+        List<UUID> durable = new CopyOnWriteArrayList<>();
+        track(node1.subscribeLive("monitoring.polls", e -> onNode1.add(e.eventId())));
+        Subscription live2 = node2.subscribeLive("monitoring.polls", e -> onNode2.add(e.eventId()));
+        track(node1.subscribe("monitoring.polls", "audit.polls", e -> durable.add(e.eventId())));
+
+        List<UUID> sent = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            DomainEvent e = new DomainEvent(UUID.randomUUID(), "device.polled", Instant.now(), null, Map.of("i", i));
+            sent.add(e.eventId());
+            (i % 2 == 0 ? node1 : node2).publishLive("monitoring.polls", e);
+        }
+        DomainEvent stored = event("device.polled");
+        sent.add(stored.eventId());
+        node2.publish("monitoring.polls", stored); // a durable event reaches live subscribers too
+
+        // each node has its own subscription: every event on both, once, in the order of each publisher
+        await().atMost(WAIT).until(() -> onNode1.size() >= 21 && onNode2.size() >= 21 && durable.size() >= 21);
+        assertThat(onNode1).containsExactlyInAnyOrderElementsOf(sent);
+        assertThat(onNode2).containsExactlyInAnyOrderElementsOf(sent);
+        assertThat(durable).containsExactlyInAnyOrderElementsOf(sent);
+        List<Queue> queues = liveQueues(node1, "monitoring.polls");
+        assertThat(queues).hasSize(2).allSatisfy(q -> {
+            assertThat(q.isTemporary()).isTrue();
+            assertThat(q.isDurable()).isFalse();
+            assertThat(q.getRingSize()).isEqualTo(ArtemisEventBus.LIVE_RING_SIZE);
+        });
+
+        // a closed live subscription leaves nothing behind on the broker; the other goes on
+        live2.close();
+        await().atMost(WAIT).until(() -> liveQueues(node1, "monitoring.polls").size() == 1);
+        DomainEvent after = new DomainEvent(UUID.randomUUID(), "device.polled", Instant.now(), null, Map.of("i", 99));
+        node2.publishLive("monitoring.polls", after);
+        await().atMost(WAIT).until(() -> onNode1.contains(after.eventId()));
+        assertThat(onNode2).doesNotContain(after.eventId());
+    }
+
+    @Test
+    void aLiveEventIsNotKeptOverABrokerRestart() throws Exception {
+        ArtemisMessagingComponent bus = startReady(dir);
+        // a durable subscription with nobody attached keeps durable events, but not live ones
+        track(bus.subscribe("monitoring.polls", "audit.polls", e -> { })).close();
+        DomainEvent live = event("device.polled");
+        DomainEvent stored = event("device.polled");
+        bus.publishLive("monitoring.polls", live);
+        bus.publish("monitoring.polls", stored);
+        assertThat(bus.broker().server().locateQueue("audit.polls").getMessageCount()).isEqualTo(2);
+        bus.deactivate();
+        components.remove(bus);
+
+        ArtemisMessagingComponent again = startReady(dir);
+        List<DomainEvent> got = new CopyOnWriteArrayList<>();
+        track(again.subscribe("monitoring.polls", "audit.polls", got::add));
+        await().atMost(WAIT).until(() -> !got.isEmpty());
+        assertThat(got).containsExactly(stored);
+    }
+
     @Test
     void sameEventIdPublishedTwiceIsDeliveredOnce() {
         ArtemisMessagingComponent bus = startReady(dir);

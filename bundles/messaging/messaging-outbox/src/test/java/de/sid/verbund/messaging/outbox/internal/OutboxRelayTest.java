@@ -222,6 +222,16 @@ class OutboxRelayTest {
         }
 
         @Override
+        public void publishLive(String topic, DomainEvent event) {
+            target.publishLive(topic, event);
+        }
+
+        @Override
+        public Subscription subscribeLive(String topic, EventHandler handler) {
+            throw new MessagingException("not used", null);
+        }
+
+        @Override
         public Subscription subscribe(String topic, String subscription, EventHandler handler) {
             throw new MessagingException("not used", null);
         }

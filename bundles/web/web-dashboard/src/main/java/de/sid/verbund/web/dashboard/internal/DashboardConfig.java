@@ -8,10 +8,6 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public @interface DashboardConfig {
     String PID = "de.sid.verbund.web.dashboard";
 
-    @AttributeDefinition(name = "Alarm subscription", description = "Durable subscription name on the alarm events topic; "
-            + "give every node its own when nodes share a broker, so that each node's dashboards see every change")
-    String alarm_subscription() default "web.dashboard";
-
     @AttributeDefinition(name = "Keep-alive (s)", description = "Seconds between keep-alive comments on idle event "
             + "streams (proxies close idle connections; a closed stream is noticed at the next write)")
     long keepalive_s() default 20;

@@ -37,7 +37,10 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
  * admins); authority users and billing clerks are refused (403).
  * <ul>
  *   <li>{@code GET /api/dashboard/overview}: every device with its kind, site and poll state, and
- *       the counts per kind (up, down, not yet polled), for the site overview;</li>
+ *       the counts per kind (up, down, not yet polled), for the site overview. The state is the
+ *       newer of this node's poller's and the latest poll any node published on the poll feed
+ *       ({@link DashboardEvents}), so every node shows every device, also those other nodes poll;
+ *       {@code unknown} for a device not polled since this node started;</li>
  *   <li>{@code GET /api/dashboard/events}: a server-sent event stream ({@code text/event-stream},
  *       WHATWG HTML "Server-sent events") of {@link DashboardEvents}: {@code poll},
  *       {@code device-removed} and {@code alarm}, starting with {@code ready}; its permission check
@@ -109,11 +112,11 @@ public class DashboardResource {
         List<DeviceEntry> devices = new ArrayList<>();
         Map<String, int[]> counts = new TreeMap<>();
         for (Device d : inventory.allDevices()) {
-            Optional<DeviceStatus> s = p == null ? Optional.empty() : p.status(d.id());
-            String state = s.filter(DeviceStatus::polled).map(x -> x.up() ? "up" : "down").orElse("unknown");
+            Optional<DashboardEvents.LatestPoll> s = newest(p == null ? Optional.empty() : p.status(d.id()), events.latest(d.id()));
+            String state = s.map(x -> x.up() ? "up" : "down").orElse("unknown");
             String kind = d.kind() == null ? "other" : d.kind().name().toLowerCase(Locale.ROOT);
-            devices.add(new DeviceEntry(d.id(), d.name(), kind, d.site(), state, s.map(DeviceStatus::lastPollAt).orElse(null),
-                    s.map(DeviceStatus::problem).orElse(null)));
+            devices.add(new DeviceEntry(d.id(), d.name(), kind, d.site(), state,
+                    s.map(DashboardEvents.LatestPoll::at).orElse(null), s.map(DashboardEvents.LatestPoll::problem).orElse(null)));
             int[] c = counts.computeIfAbsent(kind, k -> new int[3]);
             c[state.equals("up") ? 0 : state.equals("down") ? 1 : 2]++;
         }
@@ -121,6 +124,22 @@ public class DashboardResource {
         Map<String, KindCount> kinds = new TreeMap<>();
         counts.forEach((k, c) -> kinds.put(k, new KindCount(c[0], c[1], c[2])));
         return new Overview(devices, kinds);
+    }
+
+    /**
+     * The newer of what this node's poller knows of a device (the devices it polls) and the latest
+     * poll seen on the cluster's poll feed (the devices other nodes poll, see {@link DashboardEvents}).
+     */
+    static Optional<DashboardEvents.LatestPoll> newest(Optional<DeviceStatus> local, Optional<DashboardEvents.LatestPoll> feed) {
+        Optional<DashboardEvents.LatestPoll> mine = local.filter(DeviceStatus::polled).filter(x -> x.lastPollAt() != null)
+                .map(x -> new DashboardEvents.LatestPoll(x.deviceId(), x.up(), x.lastPollAt(), x.problem()));
+        if (mine.isEmpty()) {
+            return feed;
+        }
+        if (feed.isEmpty()) {
+            return mine;
+        }
+        return feed.get().at().isAfter(mine.get().at()) ? feed : mine;
     }
 
     @GET

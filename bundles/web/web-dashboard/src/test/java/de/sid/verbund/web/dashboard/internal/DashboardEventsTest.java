@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every event, a gone one dropped.
  */
 class DashboardEventsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path journal;
