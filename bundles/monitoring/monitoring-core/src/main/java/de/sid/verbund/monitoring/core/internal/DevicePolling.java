@@ -74,6 +74,8 @@ final class DevicePolling implements MultiCollector {
     static final Oid SYS_DESCR = Oid.parse("1.3.6.1.2.1.1.1.0");
     /** A device the poller has just learned of is polled once within this many milliseconds. */
     static final long FIRST_POLL_WITHIN_MS = 15_000;
+    /** In a cluster: a slot's poll is sent at least this long before the next slot is due, or dropped. */
+    static final long SLOT_MARGIN_MS = 500;
 
     /** What is known of one device. */
     private static final class State {
@@ -104,7 +106,11 @@ final class DevicePolling implements MultiCollector {
         }
     }
 
-    private record Due(State state, CompletableFuture<PollSummary> done) {
+    /** @param notAfter epoch ms after which the poll is dropped unsent (its slot is over), or {@link Long#MAX_VALUE} */
+    private record Due(State state, CompletableFuture<PollSummary> done, long notAfter) {
+        Due(State state, CompletableFuture<PollSummary> done) {
+            this(state, done, Long.MAX_VALUE);
+        }
     }
 
     /**
@@ -395,7 +401,7 @@ final class DevicePolling implements MultiCollector {
         long interval = s.device.pollIntervalS() * 1000L;
         long now = System.currentTimeMillis();
         long slot = PollSlots.slotAt(s.device.id(), interval, now);
-        if (PollSlots.dueAt(s.device.id(), interval, slot + 1) - now < 1000) {
+        if (PollSlots.dueAt(s.device.id(), interval, slot + 1) - now < 2 * SLOT_MARGIN_MS) {
             slot++;
         }
         schedule(s, gen, slot);
@@ -465,7 +471,9 @@ final class DevicePolling implements MultiCollector {
             claim = null;
         }
         if (claim == PollLeases.Claim.CLAIMED) {
-            due(s, null);
+            // sent before the next slot begins or not at all (a queue wait, or a pause of the whole
+            // process, must not make this slot's poll land in the next one)
+            due(s, null, PollSlots.dueAt(d.id(), interval, slot + 1) - SLOT_MARGIN_MS);
         } else if (claim != null) {
             refusals.get(claim).incrementAndGet();
             if (claim == PollLeases.Claim.HELD_ELSEWHERE) {
@@ -508,6 +516,10 @@ final class DevicePolling implements MultiCollector {
     }
 
     private void due(State s, CompletableFuture<PollSummary> done) {
+        due(s, done, Long.MAX_VALUE);
+    }
+
+    private void due(State s, CompletableFuture<PollSummary> done, long notAfter) {
         if (!polling.add(s.device.id())) {
             skipped.incrementAndGet();
             if (done != null) {
@@ -516,7 +528,7 @@ final class DevicePolling implements MultiCollector {
             }
             return;
         }
-        queue.add(new Due(s, done));
+        queue.add(new Due(s, done, notAfter));
         drain();
     }
 
@@ -534,6 +546,13 @@ final class DevicePolling implements MultiCollector {
     private void start(Due due) {
         State s = due.state();
         Device device = s.device;
+        if (System.currentTimeMillis() > due.notAfter()) {
+            skipped.incrementAndGet();
+            LOG.debug("Device {}: poll dropped, its slot is over", device.name());
+            polling.remove(device.id());
+            permits.release(); // drain's loop goes on with the next
+            return;
+        }
         CompletionStage<PollSummary> stage;
         try {
             List<Profile> chosen = Profiles.select(profiles, device.profiles(), s.sysObjectId);
