@@ -52,6 +52,8 @@ import java.util.stream.Collectors;
 public final class ClusterNodes implements AutoCloseable {
     /** Basic credentials of the seeded admin user. */
     public static final String ADMIN = "Basic " + Base64.getEncoder().encodeToString("admin:admin".getBytes(StandardCharsets.UTF_8));
+    /** The monitoring area's credential key file in etc/ (shared by all nodes of a cluster). */
+    public static final String CREDENTIAL_KEY = "verbund-credentials.key";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -142,6 +144,8 @@ public final class ClusterNodes implements AutoCloseable {
             set(n, "org.apache.karaf.management.cfg", "rmiRegistryPort", Ports.freeTcpPort());
             set(n, "org.apache.karaf.management.cfg", "rmiServerPort", Ports.freeTcpPort());
             set(n, "de.sid.verbund.messaging.cfg", "tcp.port", n.brokerPort);
+            set(n, "de.sid.verbund.monitoring.traps.cfg", "port", Ports.freeUdpPort());
+            set(n, "de.sid.verbund.monitoring.traps.cfg", "bind.address", "127.0.0.1");
             set(n, "de.sid.verbund.cluster.cfg", "cluster.name", clusterName);
             set(n, "de.sid.verbund.cluster.cfg", "member.id", n.memberId());
             set(n, "de.sid.verbund.cluster.cfg", "port", n.hazelcastPort);
@@ -212,10 +216,19 @@ public final class ClusterNodes implements AutoCloseable {
         }
     }
 
-    /** Starts node 1, waits until it is healthy (it migrates the schema and seeds), then the others together. */
+    /**
+     * Starts node 1, waits until it is healthy (it migrates the schema, seeds, and makes the
+     * credential key), gives every other node the same credential key file (stored SNMP secrets
+     * are encrypted with it: a cluster needs one), then starts the others together.
+     */
     public void startAll(Duration bootTimeout) throws IOException {
         start(1);
         awaitHealthy(1, bootTimeout);
+        Path key = node(1).home.resolve("etc").resolve(CREDENTIAL_KEY);
+        await().atMost(bootTimeout).until(() -> Files.isRegularFile(key));
+        for (int n = 2; n <= nodes.size(); n++) {
+            Files.copy(key, node(n).home.resolve("etc").resolve(CREDENTIAL_KEY), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
         for (int n = 2; n <= nodes.size(); n++) {
             start(n);
         }
@@ -235,6 +248,8 @@ public final class ClusterNodes implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("JAVA_MAX_MEM", "512M");
+        // after a SIGKILL, bin/karaf would find the dead JVM's pid in instance.properties and refuse
+        pb.environment().put("CHECK_ROOT_INSTANCE_RUNNING", "false");
         pb.environment().put("VERBUND_DB_PASSWORD", postgres.password());
         pb.environment().put("EXTRA_JAVA_OPTS", javaOptions.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(" ")));
@@ -242,8 +257,9 @@ public final class ClusterNodes implements AutoCloseable {
         node.paused = false;
         // bin/karaf runs the JVM as its child: that is the process to signal
         await().atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(50)).until(() -> {
-            node.jvm = node.karaf.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
-                    .findFirst().orElse(null);
+            // (not the short "java -version" the script runs first)
+            node.jvm = node.karaf.descendants().filter(p -> p.info().commandLine()
+                    .map(c -> c.contains("org.apache.karaf.main.Main")).orElse(false)).findFirst().orElse(null);
             return node.jvm != null || !node.karaf.isAlive();
         });
         if (node.jvm == null) {

@@ -36,7 +36,6 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.cluster.ListenerRegistration;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -76,13 +75,16 @@ public class ComputeComponent implements ComputeService, HostStatsSource, Health
     }
 
     /**
-     * @param cluster when present, this node keeps connections, callbacks, keepalive and
-     *        resyncs only for the hosts whose key {@code host:<id>} it owns
+     * In OSGi the cluster is mandatory (one node is a cluster of one member, owning every host):
+     * with an optional reference the component could start before the cluster service and
+     * connect every host until it is re-activated.
+     *
+     * @param cluster this node keeps connections, callbacks, keepalive and resyncs only for the
+     *        hosts whose key {@code host:<id>} it owns; {@code null} (tests): every host
      */
     @Activate
     public ComputeComponent(@Reference Database db, @Reference Outbox outbox, ComputeConfig config,
-            @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
-            ClusterService cluster) {
+            @Reference ClusterService cluster) {
         this.cluster = cluster;
         metrics = new ComputeMetrics(() -> {
             ComputeServiceImpl c = compute;

@@ -33,7 +33,6 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.cluster.ListenerRegistration;
 import de.sid.verbund.persistence.Database;
@@ -64,16 +63,17 @@ public class PollerComponent implements DevicePoller, MultiCollector {
     }
 
     /**
-     * @param cluster when present (with the database), devices are polled only by the member
-     *        owning them, each slot claimed in the database first (see {@link PollLeases})
-     * @param db the shared database holding the poll leases
+     * In OSGi the cluster is mandatory: with an optional reference the poller could start
+     * before the cluster service is registered and poll every device unfenced until it is
+     * re-activated. One node is a cluster of one member, which owns every device.
+     *
+     * @param cluster devices are polled only by the member owning them, each slot claimed in the
+     *        database first (see {@link PollLeases}); {@code null} (tests, benchmarks): every device
+     * @param db the shared database holding the poll leases ({@code null} only without a cluster)
      */
     @Activate
     public PollerComponent(@Reference DeviceInventory inventory, @Reference SnmpClient snmp, PollerConfig config,
-            @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
-            ClusterService cluster,
-            @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
-            Database db) {
+            @Reference ClusterService cluster, @Reference Database db) {
         AtomicInteger n = new AtomicInteger();
         scheduler = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "verbund-device-poller-" + n.incrementAndGet());
@@ -81,10 +81,9 @@ public class PollerComponent implements DevicePoller, MultiCollector {
             return t;
         });
         if (cluster != null && db == null) {
-            LOG.warn("Device poller: a cluster but no database to fence polls with; every device is polled by this node");
+            throw new IllegalArgumentException("a cluster needs the database that fences its polls");
         }
-        ClusterService c = db == null ? null : cluster;
-        scheduler.execute(() -> start(inventory, snmp, config, c, db));
+        scheduler.execute(() -> start(inventory, snmp, config, cluster, db));
     }
 
     private void start(DeviceInventory inventory, SnmpClient snmp, PollerConfig config, ClusterService cluster, Database db) {
