@@ -392,7 +392,35 @@ final class DevicePolling implements MultiCollector {
     private void start(State s) {
         s.active = true;
         gained.incrementAndGet();
+        long gen = s.generation.get() + 1; // the generation begin() starts
         begin(s);
+        takeLease(s, gen);
+    }
+
+    /**
+     * Takes the device's lease at once (not only at its next slot), and again every second
+     * while another node's lease has not expired, so that a node that wrongly still believes
+     * it owns the device cannot claim a slot in between.
+     */
+    private void takeLease(State s, long gen) {
+        if (closed || !s.active || s.generation.get() != gen) {
+            return;
+        }
+        boolean taken;
+        try {
+            taken = leases.take(s.device.id(), s.device.pollIntervalS() * 1000L);
+        } catch (RuntimeException e) {
+            claimErrors.incrementAndGet();
+            LOG.debug("lease of device {} not taken: {}", s.device.name(), e.getMessage());
+            taken = false;
+        }
+        if (!taken) {
+            try {
+                scheduler.schedule(() -> takeLease(s, gen), 1, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("poller stopped");
+            }
+        }
     }
 
     /** Starts the slot schedule of an active device from its current slot. */
@@ -451,6 +479,13 @@ final class DevicePolling implements MultiCollector {
         long interval = d.pollIntervalS() * 1000L;
         if (!cluster.isLocalOwner(key(d.id()))) {
             ownershipChanged(); // stops it, and counts the hand-over
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (now > PollSlots.dueAt(d.id(), interval, slot + 1) - SLOT_MARGIN_MS) {
+            // this slot is over (the scheduler ran late, or the process was paused): the current one, if there is time
+            long current = PollSlots.slotAt(d.id(), interval, now);
+            schedule(s, gen, PollSlots.dueAt(d.id(), interval, current + 1) - now < 2 * SLOT_MARGIN_MS ? current + 1 : current);
             return;
         }
         PollLeases.Claim claim;

@@ -36,6 +36,7 @@ final class PollLeases {
     private final String claimSql;
     private final String insertSql;
     private final String renewSql;
+    private final String takeSql;
     private final String releaseSql;
 
     /**
@@ -55,6 +56,8 @@ final class PollLeases {
         insertSql = "INSERT INTO monitoring_poll_lease (device_id, owner, expires_at, last_slot, interval_ms) "
                 + "SELECT ?, ?, " + expiry + ", ?, ? FROM (VALUES (1)) AS one (x) "
                 + "WHERE NOT EXISTS (SELECT 1 FROM monitoring_poll_lease WHERE device_id = ?)";
+        takeSql = "UPDATE monitoring_poll_lease SET owner = ?, expires_at = " + expiry + " WHERE device_id = ? "
+                + "AND (owner = ? OR expires_at < CURRENT_TIMESTAMP)";
         renewSql = "UPDATE monitoring_poll_lease SET expires_at = " + expiry
                 + " WHERE owner = ? AND expires_at >= CURRENT_TIMESTAMP";
         releaseSql = "UPDATE monitoring_poll_lease SET expires_at = CURRENT_TIMESTAMP - INTERVAL '1' SECOND "
@@ -102,8 +105,10 @@ final class PollLeases {
                 }
             }
             if (exists) {
-                return last >= slot ? Claim.SLOT_TAKEN : !owner.equals(holder) && !expired ? Claim.HELD_ELSEWHERE
-                        : Claim.SLOT_TAKEN; // changed between the two statements: someone else moved it
+                if (last < slot && !owner.equals(holder) && !expired) {
+                    return Claim.HELD_ELSEWHERE;
+                }
+                return Claim.SLOT_TAKEN; // polled already, or moved on by another node between the two statements
             }
             return Claim.CLAIMED == insert(c, deviceId, slot, intervalMs) ? Claim.CLAIMED : Claim.SLOT_TAKEN;
         });
@@ -128,6 +133,30 @@ final class PollLeases {
             }
             throw e;
         }
+    }
+
+    /**
+     * Takes the device's lease for this node without claiming a slot, if it is free (expired,
+     * released, or this node's): a node that has just become the device's owner holds it at
+     * once, so a node that only believes it owns the device (paused and resumed, or cut off)
+     * cannot claim its next slot first.
+     *
+     * @return whether this node holds the lease now
+     * @throws PersistenceException when the database cannot be reached
+     */
+    boolean take(String deviceId, long intervalMs) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(takeSql)) {
+                ps.setString(1, owner);
+                ps.setString(2, deviceId);
+                ps.setString(3, owner);
+                if (ps.executeUpdate() == 1) {
+                    return true;
+                }
+            }
+            // no row yet (never polled): one with no slot claimed
+            return insert(c, deviceId, Long.MIN_VALUE, intervalMs) == Claim.CLAIMED;
+        });
     }
 
     /** @return how many leases this node renewed */

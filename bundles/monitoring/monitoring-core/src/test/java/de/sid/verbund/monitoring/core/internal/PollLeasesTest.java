@@ -86,6 +86,26 @@ class PollLeasesTest {
     }
 
     @Test
+    void aNewOwnerTakesTheLeaseAtOnceSoAStaleOwnerCannotClaimTheNextSlot() {
+        Device d = device("sw-2");
+        PollLeases stale = new PollLeases(db, "stale", 1);
+        PollLeases owner = new PollLeases(db, "owner", 3);
+        assertThat(stale.claim(d.id(), 10, 10_000)).isEqualTo(PollLeases.Claim.CLAIMED);
+        assertThat(owner.take(d.id(), 10_000)).as("the stale node's lease runs").isFalse();
+        // the stale node pauses: its lease expires, and the new owner takes it before the device's next slot
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> owner.take(d.id(), 10_000));
+        assertThat(stale.claim(d.id(), 11, 10_000)).isEqualTo(PollLeases.Claim.HELD_ELSEWHERE);
+        assertThat(stale.renew()).isZero();
+        assertThat(owner.claim(d.id(), 11, 10_000)).isEqualTo(PollLeases.Claim.CLAIMED);
+
+        // a device never polled: taking makes its row, with no slot claimed yet
+        Device fresh = device("sw-3");
+        assertThat(owner.take(fresh.id(), 10_000)).isTrue();
+        assertThat(stale.take(fresh.id(), 10_000)).isFalse();
+        assertThat(owner.claim(fresh.id(), 1, 10_000)).isEqualTo(PollLeases.Claim.CLAIMED);
+    }
+
+    @Test
     void nodesRacingForTheSameSlotGetItOnce() throws Exception {
         List<Device> devices = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
