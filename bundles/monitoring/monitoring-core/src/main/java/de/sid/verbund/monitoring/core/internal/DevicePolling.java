@@ -600,7 +600,10 @@ final class DevicePolling implements MultiCollector {
             }
             SnmpTarget target = inventory.target(device).withTimeout(timeout).withRetries(retries);
             stage = snmp.poll(target, new PollRequest(scalars, base.walks()))
-                    .thenApply(result -> record(s, device, chosen, result));
+                    .thenApply(result -> cluster != null && due.done() == null && !s.active
+                            // handed over while in flight: the new owner's samples count, not these
+                            ? summary(device, result, 0, "handed over to another member while polled")
+                            : record(s, device, chosen, result));
         } catch (RuntimeException e) {
             // no target (unresolvable name, credential gone or undecryptable) or an unknown profile set by hand
             stage = CompletableFuture.completedFuture(failed(s, device, e.getMessage()));
@@ -734,6 +737,14 @@ final class DevicePolling implements MultiCollector {
 
     void close() {
         closed = true;
+        if (cluster != null) {
+            states.values().forEach(s -> s.active = false);
+            try {
+                leases.releaseAll(); // the next owners need not wait for them to expire
+            } catch (RuntimeException e) {
+                LOG.debug("poll leases not released on stop (they expire by themselves): {}", e.getMessage());
+            }
+        }
         states.values().forEach(s -> {
             ScheduledFuture<?> f = s.schedule;
             if (f != null) {
@@ -764,7 +775,7 @@ final class DevicePolling implements MultiCollector {
                 .help("Variable bindings received from the device");
         List<Exposed> byDevice = new ArrayList<>();
         for (State s : states.values()) {
-            if (s.polled && (cluster == null || s.active)) {
+            if (s.polled) { // a device handed over has none (stop), unless polled here on demand since
                 byDevice.add(exposed(s));
             }
         }

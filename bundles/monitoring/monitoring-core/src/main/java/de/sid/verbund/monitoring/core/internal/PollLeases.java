@@ -169,6 +169,17 @@ final class PollLeases {
         });
     }
 
+    /** Ends all this node's leases at once (the poller stops): one statement. */
+    void releaseAll() {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE monitoring_poll_lease SET expires_at = "
+                    + "CURRENT_TIMESTAMP - INTERVAL '1' SECOND WHERE owner = ?")) {
+                ps.setString(1, owner);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /** Ends this node's lease on a device at once (the new owner need not wait for it to expire). */
     void release(String deviceId) {
         db.inTransaction(c -> {

@@ -83,6 +83,9 @@ class PollLeasesTest {
         // a graceful hand-over: released, the other claims at once
         b.release(d.id());
         assertThat(a.claim(d.id(), 7, 60_000)).isEqualTo(PollLeases.Claim.CLAIMED);
+        // a poller that stops ends all its leases at once
+        a.releaseAll();
+        assertThat(b.claim(d.id(), 8, 60_000)).isEqualTo(PollLeases.Claim.CLAIMED);
     }
 
     @Test
