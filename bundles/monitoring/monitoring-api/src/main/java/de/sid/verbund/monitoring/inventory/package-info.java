@@ -7,7 +7,7 @@
  * {@link de.sid.verbund.monitoring.SnmpTarget} for the poller.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package de.sid.verbund.monitoring.inventory;
 
 import org.osgi.annotation.bundle.Export;

@@ -46,6 +46,21 @@ public final class ReplayAgent implements CommandResponder, AutoCloseable {
     private final LongAdder requests = new LongAdder();
     private final LongAdder answeredVarbinds = new LongAdder();
     private final LongAdder unanswered = new LongAdder();
+    private volatile java.util.function.Consumer<Request> observer;
+
+    /**
+     * A request the agent received with a known community, for tests that watch who polls what.
+     *
+     * @param epochMillis when it was received (wall clock)
+     * @param community the community it named
+     * @param source the manager's address and port
+     * @param requestId the PDU's request-id (a manager's retry re-sends the same one)
+     * @param pduType the PDU type ({@link PDU#GET}, {@link PDU#GETBULK}, …)
+     * @param oids the OIDs of its variable bindings
+     */
+    public record Request(long epochMillis, String community, InetSocketAddress source, int requestId, int pduType,
+                          java.util.List<String> oids) {
+    }
 
     private ReplayAgent(Map<String, RecordTable> byCommunity, InetSocketAddress listen, int threads) throws IOException {
         byCommunity.forEach((community, table) ->
@@ -105,6 +120,14 @@ public final class ReplayAgent implements CommandResponder, AutoCloseable {
         return new InetSocketAddress(a.getInetAddress(), a.getPort());
     }
 
+    /**
+     * Tells {@code observer} of every request with a known community, on the receiving thread,
+     * before it is answered ({@code null} stops it). Meant for tests: it must return quickly.
+     */
+    public void observe(java.util.function.Consumer<Request> observer) {
+        this.observer = observer;
+    }
+
     /** Requests received with a known community. */
     public long requests() {
         return requests.sum();
@@ -133,6 +156,16 @@ public final class ReplayAgent implements CommandResponder, AutoCloseable {
         }
         event.setProcessed(true);
         requests.increment();
+        java.util.function.Consumer<Request> o = observer;
+        if (o != null && event.getPeerAddress() instanceof org.snmp4j.smi.UdpAddress peer) {
+            java.util.List<String> oids = new java.util.ArrayList<>(request.size());
+            for (org.snmp4j.smi.VariableBinding vb : request.getVariableBindings()) {
+                oids.add(vb.getOid().toDottedString());
+            }
+            o.accept(new Request(System.currentTimeMillis(), new String(community, StandardCharsets.UTF_8),
+                    new InetSocketAddress(peer.getInetAddress(), peer.getPort()), request.getRequestID().getValue(),
+                    request.getType(), java.util.List.copyOf(oids)));
+        }
         PDU response = ReplayResponder.answer(request, table);
         if (response == null || (ReplayResponder.mayExceed(response, table)
                 && ReplayResponder.messageLength(community, response) > ReplayResponder.MAX_MESSAGE_SIZE)) {

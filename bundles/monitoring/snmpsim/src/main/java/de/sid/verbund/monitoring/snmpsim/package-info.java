@@ -10,7 +10,7 @@
  * on SNMP4J.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package de.sid.verbund.monitoring.snmpsim;
 
 import org.osgi.annotation.bundle.Export;

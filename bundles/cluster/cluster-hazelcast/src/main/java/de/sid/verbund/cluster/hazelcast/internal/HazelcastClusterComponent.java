@@ -162,8 +162,9 @@ public class HazelcastClusterComponent implements ClusterService, HealthIndicato
         }
     }
 
+    /** Leaves the cluster gracefully (public for other modules' tests that stop a member). */
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         HazelcastInstance hz;
         synchronized (lock) {
             closed = true;

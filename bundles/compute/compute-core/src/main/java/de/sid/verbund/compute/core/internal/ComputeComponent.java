@@ -37,6 +37,11 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import de.sid.verbund.cluster.ClusterService;
+import de.sid.verbund.cluster.ListenerRegistration;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,8 +67,26 @@ public class ComputeComponent implements ComputeService, HostStatsSource, Health
     private final ScheduledExecutorService sync;
     private final ComputeMetrics metrics;
 
+    /** In a cluster, the membership deciding which hosts this node owns (key {@code host:<id>}); else {@code null}. */
+    private final ClusterService cluster;
+    private volatile ListenerRegistration ownership;
+
+    public ComputeComponent(Database db, Outbox outbox, ComputeConfig config) {
+        this(db, outbox, config, null);
+    }
+
+    /**
+     * In OSGi the cluster is mandatory (one node is a cluster of one member, owning every host):
+     * with an optional reference the component could start before the cluster service and
+     * connect every host until it is re-activated.
+     *
+     * @param cluster this node keeps connections, callbacks, keepalive and resyncs only for the
+     *        hosts whose key {@code host:<id>} it owns; {@code null} (tests): every host
+     */
     @Activate
-    public ComputeComponent(@Reference Database db, @Reference Outbox outbox, ComputeConfig config) {
+    public ComputeComponent(@Reference Database db, @Reference Outbox outbox, ComputeConfig config,
+            @Reference ClusterService cluster) {
+        this.cluster = cluster;
         metrics = new ComputeMetrics(() -> {
             ComputeServiceImpl c = compute;
             return c == null ? null : c.store();
@@ -81,7 +104,8 @@ public class ComputeComponent implements ComputeService, HostStatsSource, Health
             return;
         }
         try {
-            ComputeServiceImpl c = new ComputeServiceImpl(db, outbox, this::provider, config);
+            ComputeServiceImpl c = cluster == null ? new ComputeServiceImpl(db, outbox, this::provider, config)
+                    : new ComputeServiceImpl(db, outbox, this::provider, config, id -> cluster.isLocalOwner(hostKey(id)));
             if (stopped) {
                 c.close();
                 return;
@@ -92,6 +116,12 @@ public class ComputeComponent implements ComputeService, HostStatsSource, Health
             }
             notReady = null;
             sync.scheduleWithFixedDelay(c::resyncAll, config.sync_interval_s(), config.sync_interval_s(), TimeUnit.SECONDS);
+            if (cluster != null) {
+                ownership = cluster.addOwnershipListener(() -> sync.execute(() -> ownershipChanged(c)));
+                // hosts registered on other nodes, and a missed change: looked at every 10 s
+                sync.scheduleWithFixedDelay(() -> ownershipChanged(c), 10, 10, TimeUnit.SECONDS);
+                sync.execute(() -> ownershipChanged(c));
+            }
         } catch (RuntimeException e) {
             String reason = String.valueOf(e.getMessage());
             if (!reason.equals(notReady)) {
@@ -99,6 +129,19 @@ public class ComputeComponent implements ComputeService, HostStatsSource, Health
             }
             notReady = reason;
             sync.schedule(() -> start(db, outbox, config, Math.min(retrySeconds * 2, 30)), retrySeconds, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The work key of a host in the cluster. */
+    static String hostKey(String hostId) {
+        return "host:" + hostId;
+    }
+
+    private static void ownershipChanged(ComputeServiceImpl c) {
+        try {
+            c.ownershipChanged();
+        } catch (RuntimeException e) {
+            LOG.warn("hosts: ownership not applied, next try in 10 s: {}", e.getMessage());
         }
     }
 
@@ -142,6 +185,10 @@ public class ComputeComponent implements ComputeService, HostStatsSource, Health
 
     @Deactivate
     void deactivate() {
+        ListenerRegistration r = ownership;
+        if (r != null) {
+            r.close();
+        }
         stopped = true;
         sync.shutdownNow();
         ComputeServiceImpl c = compute;
@@ -174,7 +221,24 @@ public class ComputeComponent implements ComputeService, HostStatsSource, Health
 
     @Override
     public MetricSnapshots collect() {
-        return metrics.collect();
+        MetricSnapshots base = metrics.collect();
+        ComputeServiceImpl c = compute;
+        if (cluster == null || c == null) {
+            return base;
+        }
+        long[] o = c.ownership();
+        MetricSnapshots.Builder b = MetricSnapshots.builder();
+        base.forEach(b::metricSnapshot);
+        b.metricSnapshot(GaugeSnapshot.builder().name("verbund_cluster_owned_hosts").help("Hypervisor hosts this member "
+                + "owns (keeps the connection, callbacks and resyncs of)").dataPoint(GaugeSnapshot.GaugeDataPointSnapshot
+                .builder().value(o[0]).build()).build());
+        b.metricSnapshot(CounterSnapshot.builder().name("verbund_cluster_host_ownership_changes").help("Hosts this member "
+                + "took over (gained) or handed over (lost)")
+                .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("direction", "gained"))
+                        .value(o[1]).build())
+                .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("direction", "lost"))
+                        .value(o[2]).build()).build());
+        return b.build();
     }
 
     @Override

@@ -65,9 +65,25 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
     private final Allocator allocator;
     private final HostConnections connections;
     private final ComputeConfig config;
+    /** Whether this node owns a host (by id): always, without a cluster. */
+    private final java.util.function.Predicate<String> owns;
+    private final java.util.concurrent.atomic.AtomicLong gained = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong lost = new java.util.concurrent.atomic.AtomicLong();
 
     public ComputeServiceImpl(Database db, Outbox outbox, Function<String, Optional<ComputeProvider>> providers,
             ComputeConfig config) {
+        this(db, outbox, providers, config, hostId -> true);
+    }
+
+    /**
+     * @param owns whether this node owns a host (by id), i.e. keeps its connection, its
+     *        domain-change callbacks, its keepalive and its resyncs; other nodes' operations on it
+     *        use a connection opened on demand. Call {@link #ownershipChanged()} when it may
+     *        have changed.
+     */
+    public ComputeServiceImpl(Database db, Outbox outbox, Function<String, Optional<ComputeProvider>> providers,
+            ComputeConfig config, java.util.function.Predicate<String> owns) {
+        this.owns = owns;
         db.migrate("compute", ComputeServiceImpl.class.getClassLoader());
         this.store = new ComputeStore(db, outbox, TOPIC);
         this.allocator = new Allocator(store);
@@ -107,7 +123,46 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
                 }
             }
         }
-        store.hosts().forEach(connections::track);
+        for (Host h : store.hosts()) {
+            if (owns(h.id())) {
+                connections.track(h);
+                gained.incrementAndGet();
+            }
+        }
+    }
+
+    private boolean owns(String hostId) {
+        return owns.test(hostId);
+    }
+
+    /**
+     * Connects the hosts this node owns now and is not connected to (they are resynchronised on
+     * connect), and closes the connections of hosts it no longer owns. Also picks up hosts another
+     * node registered.
+     */
+    void ownershipChanged() {
+        int in = 0;
+        int out = 0;
+        for (Host h : store.hosts()) {
+            boolean mine = owns(h.id());
+            if (mine && !connections.isTracked(h.id())) {
+                connections.track(h);
+                in++;
+            } else if (!mine && connections.isTracked(h.id())) {
+                connections.untrack(h.id());
+                out++;
+            }
+        }
+        gained.addAndGet(in);
+        lost.addAndGet(out);
+        if (in + out > 0) {
+            LOG.info("hosts: this node took over {} and handed over {}; it owns {}", in, out, connections.trackedIds().size());
+        }
+    }
+
+    /** @return {owned hosts, hosts taken over, hosts handed over} */
+    long[] ownership() {
+        return new long[] {connections.trackedIds().size(), gained.get(), lost.get()};
     }
 
     private void registerConfigured(String line) {
@@ -172,7 +227,10 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
             }
             throw e;
         }
-        connections.track(host);
+        if (owns(host.id())) {
+            connections.track(host);
+            gained.incrementAndGet();
+        }
         return host;
     }
 
@@ -187,7 +245,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         for (Host h : store.hosts()) {
             try {
                 out.add(new de.sid.verbund.compute.HostStatsSource.HostReading(h,
-                        connections.require(h.id(), h.name()).stats(), null));
+                        connections.forOperation(h, owns(h.id())).stats(), null));
             } catch (RuntimeException e) {
                 out.add(new de.sid.verbund.compute.HostStatsSource.HostReading(h, null, e.getMessage()));
             }
@@ -217,7 +275,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         Host host = host(hostId).orElseThrow(() -> ProblemException.notFound("no host " + hostId));
         List<DomainInfo> all;
         try {
-            all = connections.require(host.id(), host.name()).domains();
+            all = connections.forOperation(host, owns(host.id())).domains();
         } catch (ComputeException e) {
             throw problem(e, host);
         }
@@ -238,7 +296,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         }
         DomainInfo d;
         try {
-            d = connections.require(host.id(), host.name()).domain(uuid)
+            d = connections.forOperation(host, owns(host.id())).domain(uuid)
                     .orElseThrow(() -> ProblemException.notFound("host " + host.name() + " has no domain " + uuid));
         } catch (ComputeException e) {
             throw problem(e, host);
@@ -306,7 +364,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         Host host = a.host();
         HypervisorConnection c;
         try {
-            c = connections.require(host.id(), host.name());
+            c = connections.forOperation(host, owns(host.id()));
         } catch (ProblemException e) {
             store.setState(vm.id(), VmState.FAILED, null);
             throw e;
@@ -428,7 +486,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
     private <T> T onHost(Vm vm, Function<HypervisorConnection, T> op) {
         Host host = store.host(vm.hostId()).orElseThrow();
         try {
-            return op.apply(connections.require(host.id(), host.name()));
+            return op.apply(connections.forOperation(host, owns(host.id())));
         } catch (ComputeException e) {
             if (e.kind() == ComputeException.Kind.CONNECTION) {
                 connections.drop(host.id(), e.getMessage());
@@ -749,7 +807,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
     private Vm commitMove(Vm vm, long version, Host source, Host to, Vm reservation) {
         String refusal = null;
         try {
-            Optional<DomainInfo> there = connections.require(source.id(), source.name()).domain(vm.id());
+            Optional<DomainInfo> there = connections.forOperation(source, owns(source.id())).domain(vm.id());
             if (there.isEmpty()) {
                 refusal = "its domain disappeared from host " + source.name();
             } else if (there.get().state() != de.sid.verbund.compute.spi.DomainState.SHUTOFF) {
@@ -799,7 +857,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
      */
     private <T> T migrationStep(Host host, Function<HypervisorConnection, T> step) {
         try {
-            return step.apply(connections.require(host.id(), host.name()));
+            return step.apply(connections.forOperation(host, owns(host.id())));
         } catch (ComputeException e) {
             if (e.kind() == ComputeException.Kind.CONNECTION) {
                 connections.drop(host.id(), e.getMessage());

@@ -43,6 +43,12 @@ final class HostConnections implements AutoCloseable {
     private final Map<String, HypervisorConnection> open = new ConcurrentHashMap<>();
     private final Map<String, Host> tracked = new ConcurrentHashMap<>();
     private final java.util.Set<String> connecting = ConcurrentHashMap.newKeySet();
+    /**
+     * In a cluster, connections to hosts another member owns, opened on demand for an operation
+     * asked of this node: no domain-change callbacks, no keepalive reporting, no resync (the
+     * owner does those); closed when this node takes the host over or the connection fails.
+     */
+    private final Map<String, HypervisorConnection> borrowed = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     /** Resyncs run one at a time, in the order their domain events came. */
     private final java.util.concurrent.ExecutorService resyncs = Executors.newSingleThreadExecutor(r -> {
@@ -77,6 +83,31 @@ final class HostConnections implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops working for a host another member now owns: closes its connection (its callbacks die
+     * with it) without reporting the host lost, and stops reconnecting.
+     */
+    void untrack(String hostId) {
+        Host host = tracked.remove(hostId);
+        HypervisorConnection c = open.remove(hostId);
+        if (c != null) {
+            closeQuietly(c);
+        }
+        if (host != null) {
+            LOG.info("host {}: handed over to the member that owns it now; connection closed", host.name());
+        }
+    }
+
+    /** @return whether this node keeps the host's connection (it owns the host) */
+    boolean isTracked(String hostId) {
+        return tracked.containsKey(hostId);
+    }
+
+    /** @return the ids of the hosts this node keeps connections to */
+    java.util.Set<String> trackedIds() {
+        return java.util.Set.copyOf(tracked.keySet());
+    }
+
     /** Runs a resync task after those submitted before it. */
     void submit(Runnable task) {
         if (!closed) {
@@ -104,6 +135,10 @@ final class HostConnections implements AutoCloseable {
         Host host = tracked.get(hostId);
         if (closed || host == null || open.containsKey(hostId) || !connecting.add(hostId)) {
             return;
+        }
+        HypervisorConnection lent = borrowed.remove(hostId);
+        if (lent != null) {
+            closeQuietly(lent);
         }
         try {
             attempt(host, hostId, backoff);
@@ -155,6 +190,10 @@ final class HostConnections implements AutoCloseable {
 
     /** Closes a host's connection after a failure and reconnects in the background. */
     void drop(String hostId, String reason) {
+        HypervisorConnection lent = borrowed.remove(hostId);
+        if (lent != null) {
+            closeQuietly(lent);
+        }
         HypervisorConnection c = open.remove(hostId);
         if (c == null) {
             return;
@@ -204,6 +243,42 @@ final class HostConnections implements AutoCloseable {
         return c;
     }
 
+    /**
+     * The connection for an operation on a host: this node's own when it owns the host, else one
+     * opened on demand ({@link #borrowed}) and kept for later operations.
+     *
+     * @param host the host
+     * @param owned whether this node owns the host (then only its own connection is used)
+     * @throws ProblemException UNAVAILABLE when the host is not connected or cannot be reached
+     */
+    HypervisorConnection forOperation(Host host, boolean owned) {
+        if (owned || tracked.containsKey(host.id())) {
+            return require(host.id(), host.name());
+        }
+        HypervisorConnection c = borrowed.get(host.id());
+        if (c != null) {
+            return c;
+        }
+        synchronized (borrowed) {
+            c = borrowed.get(host.id());
+            if (c == null && !closed) {
+                try {
+                    ComputeProvider provider = providers.apply(host.uri()).orElseThrow(() -> new ComputeException(
+                            ComputeException.Kind.CONNECTION, "no compute provider for " + host.uri(), null));
+                    c = provider.connect(host.uri());
+                } catch (RuntimeException e) {
+                    throw new ProblemException(ProblemType.UNAVAILABLE, "host " + host.name() + " is not reachable from "
+                            + "this node: " + e.getMessage());
+                }
+                borrowed.put(host.id(), c);
+            }
+        }
+        if (c == null) {
+            throw new ProblemException(ProblemType.UNAVAILABLE, "host " + host.name() + " is not connected");
+        }
+        return c;
+    }
+
     boolean isConnected(String hostId) {
         return open.containsKey(hostId);
     }
@@ -213,13 +288,9 @@ final class HostConnections implements AutoCloseable {
         closed = true;
         scheduler.shutdownNow();
         resyncs.shutdownNow();
-        open.values().forEach(c -> {
-            try {
-                c.close();
-            } catch (RuntimeException e) {
-                LOG.debug("closing connection", e);
-            }
-        });
+        open.values().forEach(HostConnections::closeQuietly);
         open.clear();
+        borrowed.values().forEach(HostConnections::closeQuietly);
+        borrowed.clear();
     }
 }

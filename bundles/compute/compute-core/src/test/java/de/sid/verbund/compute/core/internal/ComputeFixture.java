@@ -217,6 +217,15 @@ final class ComputeFixture implements BeforeAllCallback, AfterAllCallback, After
     }
 
     /**
+     * The same in a cluster: the service keeps connections only to the hosts {@code owns} says
+     * this node owns.
+     */
+    ComputeServiceImpl service(Database db, TestDriverProvider provider, ComputeConfig config,
+            java.util.function.Predicate<String> owns) {
+        return closedAfterTest(new ComputeServiceImpl(db, outbox(db), provider::lookup, config, owns));
+    }
+
+    /**
      * Subscribes to {@link ComputeServiceImpl#TOPIC} under a new subscription name for the test.
      *
      * @param name the start of the subscription name (a random UUID follows)

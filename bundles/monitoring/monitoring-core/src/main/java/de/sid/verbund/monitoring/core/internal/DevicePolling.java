@@ -11,6 +11,8 @@ import de.sid.verbund.monitoring.inventory.DeviceState;
 import de.sid.verbund.monitoring.inventory.DeviceWalk;
 import de.sid.verbund.monitoring.inventory.PollObserver;
 import de.sid.verbund.monitoring.inventory.PollSummary;
+import de.sid.verbund.monitoring.inventory.PollSlots;
+import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.monitoring.MetricSample;
 import de.sid.verbund.monitoring.profile.Profile;
 import de.sid.verbund.monitoring.profile.ProfileMapper;
@@ -72,6 +74,8 @@ final class DevicePolling implements MultiCollector {
     static final Oid SYS_DESCR = Oid.parse("1.3.6.1.2.1.1.1.0");
     /** A device the poller has just learned of is polled once within this many milliseconds. */
     static final long FIRST_POLL_WITHIN_MS = 15_000;
+    /** In a cluster: a slot's poll is sent at least this long before the next slot is due, or dropped. */
+    static final long SLOT_MARGIN_MS = 500;
 
     /** What is known of one device. */
     private static final class State {
@@ -92,13 +96,21 @@ final class DevicePolling implements MultiCollector {
         volatile Long uptimeSeconds;
         /** {@link #samples} made ready for the exposition, at the first scrape after a poll. */
         volatile Exposed exposed;
+        /** In a cluster: whether this node owns the device and runs its slot schedule. */
+        volatile boolean active;
+        /** In a cluster: bumped whenever the slot schedule is started or stopped, so a stale task ends. */
+        final AtomicLong generation = new AtomicLong();
 
         State(Device device) {
             this.device = device;
         }
     }
 
-    private record Due(State state, CompletableFuture<PollSummary> done) {
+    /** @param notAfter epoch ms after which the poll is dropped unsent (its slot is over), or {@link Long#MAX_VALUE} */
+    private record Due(State state, CompletableFuture<PollSummary> done, long notAfter) {
+        Due(State state, CompletableFuture<PollSummary> done) {
+            this(state, done, Long.MAX_VALUE);
+        }
     }
 
     /**
@@ -173,6 +185,16 @@ final class DevicePolling implements MultiCollector {
     private final AtomicLong skipped = new AtomicLong();
     /** Metric names already reported as not exposable (logged once, not on every scrape). */
     private final Set<String> refusedNames = ConcurrentHashMap.newKeySet();
+    /** In a cluster: the membership (who owns which device) and the database fence; else {@code null}. */
+    private final ClusterService cluster;
+    private final PollLeases leases;
+    private final Object ownershipLock = new Object();
+    private final AtomicLong gained = new AtomicLong();
+    private final AtomicLong lost = new AtomicLong();
+    private final Map<PollLeases.Claim, AtomicLong> refusals = new java.util.EnumMap<>(PollLeases.Claim.class);
+    private final AtomicLong claimErrors = new AtomicLong();
+    private volatile String lastClaimError;
+    private volatile boolean closed;
 
     DevicePolling(DeviceInventory inventory, SnmpClient snmp, Map<String, Profile> profiles, ScheduledExecutorService scheduler,
                   int maxConcurrent, Duration timeout, int retries) {
@@ -182,6 +204,28 @@ final class DevicePolling implements MultiCollector {
     /** @param observers told of every finished poll; a live list (the component's whiteboard), read at each poll */
     DevicePolling(DeviceInventory inventory, SnmpClient snmp, Map<String, Profile> profiles, ScheduledExecutorService scheduler,
                   int maxConcurrent, Duration timeout, int retries, List<PollObserver> observers) {
+        this(inventory, snmp, profiles, scheduler, maxConcurrent, timeout, retries, observers, null, null);
+    }
+
+    /**
+     * In a cluster: polls only the devices whose key {@code device:<id>} this member owns, each
+     * slot ({@link PollSlots}) only after claiming it through {@code leases}; call
+     * {@link #ownershipChanged()} when the cluster says ownership may have moved.
+     *
+     * @param cluster the membership, or {@code null} to poll every device (one node)
+     * @param leases the database fence, required with {@code cluster}
+     */
+    DevicePolling(DeviceInventory inventory, SnmpClient snmp, Map<String, Profile> profiles, ScheduledExecutorService scheduler,
+                  int maxConcurrent, Duration timeout, int retries, List<PollObserver> observers, ClusterService cluster,
+                  PollLeases leases) {
+        if ((cluster == null) != (leases == null)) {
+            throw new IllegalArgumentException("a cluster needs the poll leases and the leases a cluster");
+        }
+        this.cluster = cluster;
+        this.leases = leases;
+        for (PollLeases.Claim c : PollLeases.Claim.values()) {
+            refusals.put(c, new AtomicLong());
+        }
         this.observers = observers;
         this.inventory = inventory;
         this.snmp = snmp;
@@ -199,6 +243,10 @@ final class DevicePolling implements MultiCollector {
 
     /** Reads the device list and starts, reschedules or stops polls to match it. */
     void sync() {
+        if (cluster != null) {
+            syncOwned();
+            return;
+        }
         List<Device> devices = inventory.allDevices();
         Set<String> seen = new HashSet<>();
         for (Device d : devices) {
@@ -238,6 +286,261 @@ final class DevicePolling implements MultiCollector {
         }
     }
 
+    /** The work key of a device in the cluster. */
+    static String key(String deviceId) {
+        return "device:" + deviceId;
+    }
+
+    /**
+     * In a cluster: reads the device list, forgets deleted devices and starts or stops the
+     * owned ones ({@link #reconcile()}).
+     */
+    private void syncOwned() {
+        List<Device> devices = inventory.allDevices();
+        synchronized (ownershipLock) {
+            Set<String> seen = new HashSet<>();
+            for (Device d : devices) {
+                seen.add(d.id());
+                State s = states.computeIfAbsent(d.id(), id -> new State(d));
+                Device old = s.device;
+                s.device = d;
+                if (s.active && old.pollIntervalS() != d.pollIntervalS()) {
+                    cancel(s);
+                    begin(s); // the new interval's slots
+                }
+            }
+            for (Map.Entry<String, State> e : states.entrySet()) {
+                if (!seen.contains(e.getKey())) {
+                    State s = e.getValue();
+                    if (s.active) {
+                        s.active = false;
+                        s.generation.incrementAndGet();
+                        cancel(s);
+                    }
+                    states.remove(e.getKey());
+                    Device gone = s.device;
+                    LOG.info("Device {} no longer polled (deleted)", gone.name());
+                    PollObserver.forgetAll(observers, gone, (o, ex) -> LOG.warn("Poll observer {} failed forgetting device {}",
+                            o.getClass().getName(), gone.name(), ex));
+                }
+            }
+            reconcile();
+        }
+    }
+
+    /**
+     * In a cluster: called (on any thread) after membership or partition ownership may have
+     * changed; starts the devices this member now owns and stops those it lost, on the
+     * poller's own thread.
+     */
+    void ownershipChanged() {
+        if (cluster == null || closed) {
+            return;
+        }
+        try {
+            scheduler.execute(() -> {
+                synchronized (ownershipLock) {
+                    reconcile();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("ownership change after the poller stopped");
+        }
+    }
+
+    /** Starts owned devices that are not running, stops running ones no longer owned. */
+    private void reconcile() {
+        if (closed) {
+            return;
+        }
+        int started = 0;
+        int stopped = 0;
+        for (State s : states.values()) {
+            boolean owned = cluster.isLocalOwner(key(s.device.id()));
+            if (owned && !s.active) {
+                start(s);
+                started++;
+            } else if (!owned && s.active) {
+                stop(s);
+                stopped++;
+            }
+        }
+        if (started + stopped > 0) {
+            LOG.info("Device poller: this member ({}) took over {} device(s) and handed over {}; it polls {} of {}",
+                    leases.owner(), started, stopped, owned(), states.size());
+        }
+    }
+
+    /** @return how many devices this node polls on schedule (all of them without a cluster) */
+    int owned() {
+        if (cluster == null) {
+            return states.size();
+        }
+        int n = 0;
+        for (State s : states.values()) {
+            if (s.active) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Takes a device over: polls it at once if its current slot is not polled yet (and its next
+     * is more than a second away), then every slot.
+     */
+    private void start(State s) {
+        s.active = true;
+        gained.incrementAndGet();
+        long gen = s.generation.get() + 1; // the generation begin() starts
+        begin(s);
+        takeLease(s, gen);
+    }
+
+    /**
+     * Takes the device's lease at once (not only at its next slot), and again every second
+     * while another node's lease has not expired, so that a node that wrongly still believes
+     * it owns the device cannot claim a slot in between.
+     */
+    private void takeLease(State s, long gen) {
+        if (closed || !s.active || s.generation.get() != gen) {
+            return;
+        }
+        boolean taken;
+        try {
+            taken = leases.take(s.device.id(), s.device.pollIntervalS() * 1000L);
+        } catch (RuntimeException e) {
+            claimErrors.incrementAndGet();
+            LOG.debug("lease of device {} not taken: {}", s.device.name(), e.getMessage());
+            taken = false;
+        }
+        if (!taken) {
+            try {
+                scheduler.schedule(() -> takeLease(s, gen), 1, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("poller stopped");
+            }
+        }
+    }
+
+    /** Starts the slot schedule of an active device from its current slot. */
+    private void begin(State s) {
+        long gen = s.generation.incrementAndGet();
+        long interval = s.device.pollIntervalS() * 1000L;
+        long now = System.currentTimeMillis();
+        long slot = PollSlots.slotAt(s.device.id(), interval, now);
+        if (PollSlots.dueAt(s.device.id(), interval, slot + 1) - now < 2 * SLOT_MARGIN_MS) {
+            slot++;
+        }
+        schedule(s, gen, slot);
+    }
+
+    /** Hands a device over: no more polls from here, its lease ended, its samples dropped. */
+    private void stop(State s) {
+        s.active = false;
+        lost.incrementAndGet();
+        s.generation.incrementAndGet();
+        cancel(s);
+        s.samples = List.of();
+        s.exposed = null;
+        s.polled = false;
+        String id = s.device.id();
+        try {
+            leases.release(id);
+        } catch (RuntimeException e) {
+            LOG.debug("lease of device {} not released (it expires by itself): {}", s.device.name(), e.getMessage());
+        }
+    }
+
+    private static void cancel(State s) {
+        ScheduledFuture<?> f = s.schedule;
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+
+    /** Runs slot {@code slot} of the device at its due time (at once when that has passed). */
+    private void schedule(State s, long gen, long slot) {
+        long interval = s.device.pollIntervalS() * 1000L;
+        long delay = Math.max(0, PollSlots.dueAt(s.device.id(), interval, slot) - System.currentTimeMillis());
+        try {
+            s.schedule = scheduler.schedule(() -> runSlot(s, gen, slot), delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("slot of {} not scheduled: the poller stopped", s.device.name());
+        }
+    }
+
+    /** Claims the slot in the database and polls if it is ours; then schedules the next one. */
+    private void runSlot(State s, long gen, long slot) {
+        if (closed || !s.active || s.generation.get() != gen) {
+            return;
+        }
+        Device d = s.device;
+        long interval = d.pollIntervalS() * 1000L;
+        if (!cluster.isLocalOwner(key(d.id()))) {
+            ownershipChanged(); // stops it, and counts the hand-over
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (now > PollSlots.dueAt(d.id(), interval, slot + 1) - SLOT_MARGIN_MS) {
+            // this slot is over (the scheduler ran late, or the process was paused): the current one, if there is time
+            long current = PollSlots.slotAt(d.id(), interval, now);
+            schedule(s, gen, PollSlots.dueAt(d.id(), interval, current + 1) - now < 2 * SLOT_MARGIN_MS ? current + 1 : current);
+            return;
+        }
+        PollLeases.Claim claim;
+        try {
+            claim = leases.claim(d.id(), slot, interval);
+            if (lastClaimError != null) {
+                LOG.info("Device poller: poll slots can be claimed again");
+                lastClaimError = null;
+            }
+        } catch (RuntimeException e) {
+            claimErrors.incrementAndGet();
+            String msg = String.valueOf(e.getMessage());
+            if (!msg.equals(lastClaimError)) {
+                LOG.warn("Device poller: poll slot of {} not claimed, so not polled (the database decides which node polls): {}",
+                        d.name(), msg);
+                lastClaimError = msg;
+            }
+            claim = null;
+        }
+        if (claim == PollLeases.Claim.CLAIMED) {
+            // sent before the next slot begins or not at all (a queue wait, or a pause of the whole
+            // process, must not make this slot's poll land in the next one)
+            due(s, null, PollSlots.dueAt(d.id(), interval, slot + 1) - SLOT_MARGIN_MS);
+        } else if (claim != null) {
+            refusals.get(claim).incrementAndGet();
+            if (claim == PollLeases.Claim.HELD_ELSEWHERE) {
+                LOG.debug("Device {}: slot {} held by another node's lease, trying again in 1 s", d.name(), slot);
+                long retryAt = System.currentTimeMillis() + 1000;
+                if (retryAt < PollSlots.dueAt(d.id(), interval, slot + 1) - 1000) {
+                    try {
+                        s.schedule = scheduler.schedule(() -> runSlot(s, gen, slot), 1000, TimeUnit.MILLISECONDS);
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        return;
+                    }
+                    return;
+                }
+            }
+        }
+        long next = Math.max(slot + 1, PollSlots.slotAt(d.id(), interval, System.currentTimeMillis()) + 1);
+        schedule(s, gen, next);
+    }
+
+    /** Extends this node's poll leases (every second, in a cluster). */
+    void renewLeases() {
+        if (cluster == null || closed) {
+            return;
+        }
+        try {
+            leases.renew();
+        } catch (RuntimeException e) {
+            claimErrors.incrementAndGet();
+            LOG.debug("poll leases not renewed: {}", e.getMessage());
+        }
+    }
+
     /** Polls a device now, outside its schedule. */
     CompletionStage<PollSummary> pollNow(Device device) {
         State s = states.computeIfAbsent(device.id(), id -> new State(device));
@@ -248,6 +551,10 @@ final class DevicePolling implements MultiCollector {
     }
 
     private void due(State s, CompletableFuture<PollSummary> done) {
+        due(s, done, Long.MAX_VALUE);
+    }
+
+    private void due(State s, CompletableFuture<PollSummary> done, long notAfter) {
         if (!polling.add(s.device.id())) {
             skipped.incrementAndGet();
             if (done != null) {
@@ -256,7 +563,7 @@ final class DevicePolling implements MultiCollector {
             }
             return;
         }
-        queue.add(new Due(s, done));
+        queue.add(new Due(s, done, notAfter));
         drain();
     }
 
@@ -274,6 +581,13 @@ final class DevicePolling implements MultiCollector {
     private void start(Due due) {
         State s = due.state();
         Device device = s.device;
+        if (System.currentTimeMillis() > due.notAfter()) {
+            skipped.incrementAndGet();
+            LOG.debug("Device {}: poll dropped, its slot is over", device.name());
+            polling.remove(device.id());
+            permits.release(); // drain's loop goes on with the next
+            return;
+        }
         CompletionStage<PollSummary> stage;
         try {
             List<Profile> chosen = Profiles.select(profiles, device.profiles(), s.sysObjectId);
@@ -286,7 +600,10 @@ final class DevicePolling implements MultiCollector {
             }
             SnmpTarget target = inventory.target(device).withTimeout(timeout).withRetries(retries);
             stage = snmp.poll(target, new PollRequest(scalars, base.walks()))
-                    .thenApply(result -> record(s, device, chosen, result));
+                    .thenApply(result -> cluster != null && due.done() == null && !s.active
+                            // handed over while in flight: the new owner's samples count, not these
+                            ? summary(device, result, 0, "handed over to another member while polled")
+                            : record(s, device, chosen, result));
         } catch (RuntimeException e) {
             // no target (unresolvable name, credential gone or undecryptable) or an unknown profile set by hand
             stage = CompletableFuture.completedFuture(failed(s, device, e.getMessage()));
@@ -419,6 +736,15 @@ final class DevicePolling implements MultiCollector {
     }
 
     void close() {
+        closed = true;
+        if (cluster != null) {
+            states.values().forEach(s -> s.active = false);
+            try {
+                leases.releaseAll(); // the next owners need not wait for them to expire
+            } catch (RuntimeException e) {
+                LOG.debug("poll leases not released on stop (they expire by themselves): {}", e.getMessage());
+            }
+        }
         states.values().forEach(s -> {
             ScheduledFuture<?> f = s.schedule;
             if (f != null) {
@@ -459,7 +785,7 @@ final class DevicePolling implements MultiCollector {
                         + "server, storage)");
         List<Exposed> byDevice = new ArrayList<>();
         for (State s : states.values()) {
-            if (s.polled) {
+            if (s.polled) { // a device handed over has none (stop), unless polled here on demand since
                 byDevice.add(exposed(s));
             }
         }
@@ -502,6 +828,25 @@ final class DevicePolling implements MultiCollector {
         out.add(GaugeSnapshot.builder().name("verbund_poller_queued_polls").help("Polls that are due and wait for a "
                 + "free slot (at most max.concurrent polls run at once)").dataPoint(GaugeSnapshot.GaugeDataPointSnapshot
                 .builder().value(queue.size()).build()).build());
+        if (cluster != null) {
+            out.add(GaugeSnapshot.builder().name("verbund_cluster_owned_devices").help("Devices this member owns and "
+                    + "polls").dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(owned()).build()).build());
+            out.add(CounterSnapshot.builder().name("verbund_cluster_device_ownership_changes").help("Devices this member "
+                    + "took over (gained) or handed over (lost)")
+                    .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("direction", "gained"))
+                            .value(gained.get()).build())
+                    .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("direction", "lost"))
+                            .value(lost.get()).build()).build());
+            out.add(CounterSnapshot.builder().name("verbund_device_poll_slots_refused").help("Poll slots of owned devices "
+                    + "not polled here: polled already (slot_taken) or another node's lease not expired (held_elsewhere)")
+                    .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("reason", "slot_taken"))
+                            .value(refusals.get(PollLeases.Claim.SLOT_TAKEN).get()).build())
+                    .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("reason", "held_elsewhere"))
+                            .value(refusals.get(PollLeases.Claim.HELD_ELSEWHERE).get()).build()).build());
+            out.add(CounterSnapshot.builder().name("verbund_device_poll_lease_errors").help("Poll slot claims and lease "
+                    + "renewals that failed (database unreachable); a slot not claimed is not polled")
+                    .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(claimErrors.get()).build()).build());
+        }
         out.add(CounterSnapshot.builder().name("verbund_device_polls_skipped").help("Polls skipped because the device "
                 + "was still being polled").dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
                 .value(skipped.get()).build()).build());

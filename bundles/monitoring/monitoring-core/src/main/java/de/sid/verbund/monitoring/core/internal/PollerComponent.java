@@ -33,6 +33,9 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import de.sid.verbund.cluster.ClusterService;
+import de.sid.verbund.cluster.ListenerRegistration;
+import de.sid.verbund.persistence.Database;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,26 +55,53 @@ public class PollerComponent implements DevicePoller, MultiCollector {
     private volatile DevicePolling polling;
     private final List<PollObserver> observers = new CopyOnWriteArrayList<>();
 
+    private volatile ListenerRegistration ownership;
+
+    /** One node: polls every device (tests, benchmarks). */
+    public PollerComponent(DeviceInventory inventory, SnmpClient snmp, PollerConfig config) {
+        this(inventory, snmp, config, null, null);
+    }
+
+    /**
+     * In OSGi the cluster is mandatory: with an optional reference the poller could start
+     * before the cluster service is registered and poll every device unfenced until it is
+     * re-activated. One node is a cluster of one member, which owns every device.
+     *
+     * @param cluster devices are polled only by the member owning them, each slot claimed in the
+     *        database first (see {@link PollLeases}); {@code null} (tests, benchmarks): every device
+     * @param db the shared database holding the poll leases ({@code null} only without a cluster)
+     */
     @Activate
-    public PollerComponent(@Reference DeviceInventory inventory, @Reference SnmpClient snmp, PollerConfig config) {
+    public PollerComponent(@Reference DeviceInventory inventory, @Reference SnmpClient snmp, PollerConfig config,
+            @Reference ClusterService cluster, @Reference Database db) {
         AtomicInteger n = new AtomicInteger();
         scheduler = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "verbund-device-poller-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        scheduler.execute(() -> start(inventory, snmp, config));
+        if (cluster != null && db == null) {
+            throw new IllegalArgumentException("a cluster needs the database that fences its polls");
+        }
+        scheduler.execute(() -> start(inventory, snmp, config, cluster, db));
     }
 
-    private void start(DeviceInventory inventory, SnmpClient snmp, PollerConfig config) {
+    private void start(DeviceInventory inventory, SnmpClient snmp, PollerConfig config, ClusterService cluster, Database db) {
         Path dir = Path.of(config.profiles_dir());
         if (!dir.isAbsolute()) {
             dir = Path.of(System.getProperty("karaf.base", ".")).resolve(dir);
         }
         Map<String, Profile> profiles = loadProfiles(dir);
+        PollLeases leases = cluster == null ? null : new PollLeases(db, cluster.localMemberId(), config.lease_s());
         DevicePolling p = new DevicePolling(inventory, snmp, profiles, scheduler, config.max_concurrent_polls(),
-                Duration.ofMillis(config.timeout_ms()), config.retries(), observers);
+                Duration.ofMillis(config.timeout_ms()), config.retries(), observers, cluster, leases);
         polling = p;
+        if (cluster != null) {
+            LOG.info("Device poller: polling the devices member {} owns; poll slots claimed in the database "
+                    + "(lease {} s)", cluster.localMemberId(), config.lease_s());
+            ownership = cluster.addOwnershipListener(p::ownershipChanged);
+            scheduler.scheduleWithFixedDelay(p::renewLeases, 1, 1, TimeUnit.SECONDS);
+        }
         scheduler.scheduleWithFixedDelay(() -> {
             try {
                 p.sync();
@@ -109,6 +139,10 @@ public class PollerComponent implements DevicePoller, MultiCollector {
 
     @Deactivate
     void deactivate() {
+        ListenerRegistration r = ownership;
+        if (r != null) {
+            r.close();
+        }
         DevicePolling p = polling;
         if (p != null) {
             p.close();

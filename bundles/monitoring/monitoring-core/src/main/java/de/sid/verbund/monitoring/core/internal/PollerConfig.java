@@ -24,4 +24,10 @@ public @interface PollerConfig {
 
     @AttributeDefinition(name = "Retries", description = "Re-sends of an unanswered SNMP request (0 to 10)")
     int retries() default 1;
+
+    @AttributeDefinition(name = "Poll lease (s)", description = "In a cluster: how long a node's claim on a device "
+            + "lasts after its last renewal (renewed every second). Another member may take the device over only "
+            + "after it expired, so this bounds the failover time from below; it must exceed the longest stall "
+            + "(GC pause, database hiccup) a healthy node can have")
+    int lease_s() default 3;
 }
