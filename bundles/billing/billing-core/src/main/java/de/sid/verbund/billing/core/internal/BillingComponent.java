@@ -356,13 +356,13 @@ public class BillingComponent implements PriceSheetService, UsageService, UsageR
                 continue;
             }
             Money sum = Money.ZERO;
-            Deque<String> todo = new ArrayDeque<>(List.of(a.id()));
+            Deque<String> pending = new ArrayDeque<>(List.of(a.id()));
             Set<String> seen = new HashSet<>();
-            while (!todo.isEmpty()) {
-                String id = todo.pop();
+            while (!pending.isEmpty()) {
+                String id = pending.pop();
                 if (seen.add(id)) {
                     sum = sum.plus(costs.getOrDefault(id, Money.ZERO));
-                    todo.addAll(children.getOrDefault(id, List.of()));
+                    pending.addAll(children.getOrDefault(id, List.of()));
                 }
             }
             Labels labels = Labels.of("authority", a.id(), "name", a.name());
