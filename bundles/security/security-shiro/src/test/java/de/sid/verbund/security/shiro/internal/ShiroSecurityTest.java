@@ -13,16 +13,14 @@ import de.sid.verbund.security.NewUser;
 import de.sid.verbund.security.Roles;
 import de.sid.verbund.security.User;
 import de.sid.verbund.testsupport.Configs;
+import de.sid.verbund.testsupport.SettableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.shiro.subject.Subject;
 import org.apache.shiro.util.ThreadContext;
 import org.junit.jupiter.api.AfterEach;
@@ -35,12 +33,12 @@ class ShiroSecurityTest {
     Path dir;
     JdbcDatabase db;
     ShiroSecurity security;
-    final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-01T10:00:00Z"));
+    final SettableClock now = new SettableClock(Instant.parse("2026-11-01T10:00:00Z"));
 
     @BeforeEach
     void setUp() {
         db = new JdbcDatabase(JdbcDatabase.embeddedH2Url(dir), "verbund", "", 4, 2000);
-        security = new ShiroSecurity(db, Configs.of(SecurityConfig.class, "bcrypt_cost", 4), clock());
+        security = new ShiroSecurity(db, Configs.of(SecurityConfig.class, "bcrypt_cost", 4), now);
     }
 
     @AfterEach
@@ -49,24 +47,6 @@ class ShiroSecurityTest {
         db.close();
     }
 
-    private Clock clock() {
-        return new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
-    }
 
     static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
@@ -80,7 +60,7 @@ class ShiroSecurityTest {
     void demoUsersAreSeededOnceAndHashedWithBcrypt() {
         assertThat(security.list(null, 10, null).items()).extracting(User::username)
                 .containsExactly("admin", "clerk", "monitor", "operator");
-        new ShiroSecurity(db, Configs.of(SecurityConfig.class, "bcrypt_cost", 4), clock());
+        new ShiroSecurity(db, Configs.of(SecurityConfig.class, "bcrypt_cost", 4), now);
         assertThat(security.list(null, 10, null).items()).hasSize(4);
         String hash = db.inTransaction(c -> {
             try (var s = c.createStatement(); var rs = s.executeQuery("SELECT password_hash FROM app_user WHERE username = 'admin'")) {
@@ -120,7 +100,7 @@ class ShiroSecurityTest {
         ApiToken token = security.createToken(clerk.id(), "ci", Duration.ofDays(1));
         assertThat(security.authenticate("Bearer " + token.secret()).isAuthenticated()).isTrue();
         // the lock ends by itself
-        now.set(now.get().plus(Duration.ofMinutes(16)));
+        now.advance(Duration.ofMinutes(16));
         assertThat(security.authenticate(basic("clerk", "clerk")).isAuthenticated()).isTrue();
         assertThat(security.findByUsername("clerk").orElseThrow().locked()).isFalse();
     }
@@ -204,7 +184,7 @@ class ShiroSecurityTest {
         assertThat(token.secret()).startsWith("vbt_");
         Subject s = security.authenticate("Bearer " + token.secret());
         assertThat(s.getPrincipals().oneByType(de.sid.verbund.security.Caller.class).username()).isEqualTo("operator");
-        now.set(now.get().plus(Duration.ofDays(3)));
+        now.advance(Duration.ofDays(3));
         assertThatThrownBy(() -> security.authenticate("Bearer " + token.secret())).hasMessageContaining("expired");
         assertThat(security.list(1, null).items().get(0).detail()).contains("expired");
         assertThatThrownBy(() -> security.authenticate("Bearer vbt_forged")).isInstanceOf(ProblemException.class);

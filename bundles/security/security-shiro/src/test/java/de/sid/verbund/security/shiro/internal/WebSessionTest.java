@@ -9,13 +9,10 @@ import de.sid.verbund.persistence.jdbc.internal.JdbcDatabase;
 import de.sid.verbund.security.Caller;
 import de.sid.verbund.security.WebSessions.WebSession;
 import de.sid.verbund.testsupport.Configs;
+import de.sid.verbund.testsupport.SettableClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.shiro.subject.Subject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +25,7 @@ class WebSessionTest {
     Path dir;
     JdbcDatabase db;
     ShiroSecurity node1;
-    final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-01T10:00:00Z"));
+    final SettableClock now = new SettableClock(Instant.parse("2026-11-01T10:00:00Z"));
 
     protected JdbcDatabase open() {
         return new JdbcDatabase(JdbcDatabase.embeddedH2Url(dir), "verbund", "", 4, 2000);
@@ -41,7 +38,7 @@ class WebSessionTest {
     }
 
     private ShiroSecurity node() {
-        return new ShiroSecurity(db, Configs.of(SecurityConfig.class, "bcrypt_cost", 4), clock());
+        return new ShiroSecurity(db, Configs.of(SecurityConfig.class, "bcrypt_cost", 4), now);
     }
 
     @AfterEach
@@ -49,27 +46,9 @@ class WebSessionTest {
         db.close();
     }
 
-    private Clock clock() {
-        return new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
-    }
 
     private void later(Duration d) {
-        now.set(now.get().plus(d));
+        now.advance(d);
     }
 
     private static void assertRefused(Runnable r) {
@@ -82,7 +61,7 @@ class WebSessionTest {
         WebSession s = node1.open("operator", "operator");
         assertThat(s.secret()).startsWith("vbs_").hasSizeGreaterThan(40);
         assertThat(s.user().username()).isEqualTo("operator");
-        assertThat(s.expiresAt()).isEqualTo(now.get().plus(Duration.ofHours(12)));
+        assertThat(s.expiresAt()).isEqualTo(now.instant().plus(Duration.ofHours(12)));
         Subject subject = node1.authenticateSession(s.secret());
         assertThat(subject.getPrincipals().oneByType(Caller.class).username()).isEqualTo("operator");
         assertThat(subject.isPermitted("compute:write:anything")).isTrue();
