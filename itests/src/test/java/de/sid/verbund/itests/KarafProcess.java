@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
  * The distribution as an operator runs it: the tar.gz unpacked under {@code target/}, every port
  * of {@code etc/} set to a free one, and {@code bin/karaf server} as a child process.
  */
-final class KarafProcess implements AutoCloseable {
-    final Path home;
-    final int httpPort;
+public final class KarafProcess implements AutoCloseable {
+    public final Path home;
+    public final int httpPort;
     private Process karaf;
 
     private KarafProcess(Path home, int httpPort) {
@@ -25,7 +25,7 @@ final class KarafProcess implements AutoCloseable {
     }
 
     /** Unpacks the distribution failsafe names ({@code verbund.distribution}) to {@code target/<prefix>-<random>}. */
-    static KarafProcess unpack(String prefix) throws IOException, InterruptedException {
+    public static KarafProcess unpack(String prefix) throws IOException, InterruptedException {
         Path dist = Path.of(System.getProperty("verbund.distribution"));
         assertThat(dist).exists();
         Path target = Path.of("target", prefix + "-" + UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
@@ -45,7 +45,7 @@ final class KarafProcess implements AutoCloseable {
     }
 
     /** Replaces (or appends) {@code key = value} in an etc/ file. */
-    static void set(Path home, String file, String key, Object value) throws IOException {
+    public static void set(Path home, String file, String key, Object value) throws IOException {
         Path f = home.resolve("etc").resolve(file);
         String text = Files.readString(f);
         String line = key + " = " + value;
@@ -55,7 +55,7 @@ final class KarafProcess implements AutoCloseable {
     }
 
     /** Starts {@code bin/karaf server}, its output appended to {@code console.log}. */
-    Process start() throws IOException {
+    public Process start() throws IOException {
         File log = home.resolve("console.log").toFile();
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
@@ -65,12 +65,12 @@ final class KarafProcess implements AutoCloseable {
     }
 
     /** bin/karaf runs the JVM as a child process: that is the one to signal. */
-    ProcessHandle jvm() {
+    public ProcessHandle jvm() {
         return karaf.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
                 .findFirst().orElse(karaf.toHandle());
     }
 
-    Process process() {
+    public Process process() {
         return karaf;
     }
 

@@ -1,12 +1,10 @@
 package de.sid.verbund.itests.web;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import de.sid.verbund.testsupport.Ports;
-import java.io.File;
+import de.sid.verbund.itests.KarafProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,12 +29,19 @@ public final class VerbundProcess implements org.junit.jupiter.api.extension.Ext
     private static VerbundProcess shared;
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private final KarafProcess node;
     private final Path home;
     private final int port;
-    private Process karaf;
 
-    private VerbundProcess(Path home, int port) {
-        this.home = home;
+    private VerbundProcess(KarafProcess node) {
+        this.node = node;
+        this.home = node.home;
+        this.port = node.httpPort;
+    }
+
+    private VerbundProcess(int port) {
+        this.node = null;
+        this.home = null;
         this.port = port;
     }
 
@@ -49,7 +53,7 @@ public final class VerbundProcess implements org.junit.jupiter.api.extension.Ext
     public static synchronized VerbundProcess shared() {
         String url = System.getProperty("verbund.web.url", "");
         if (shared == null && !url.isBlank()) {
-            shared = new VerbundProcess(null, URI.create(url).getPort());
+            shared = new VerbundProcess(URI.create(url).getPort());
         }
         if (shared == null) {
             try {
@@ -80,48 +84,25 @@ public final class VerbundProcess implements org.junit.jupiter.api.extension.Ext
         if (home == null) {
             return null;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^broker\\.url\\s*=\\s*(\\S+)\\s*$")
-                .matcher(Files.readString(home.resolve("etc").resolve("de.sid.verbund.messaging.cfg")));
-        return m.find() ? m.group(1) : null;
+        return configValue(home, "de.sid.verbund.messaging.cfg", "broker.url");
     }
 
     private static VerbundProcess unpack() throws IOException, InterruptedException {
-        Path dist = Path.of(System.getProperty("verbund.distribution"));
-        assertThat(dist).exists();
-        Path target = Path.of("target", "web-" + UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
-        Files.createDirectories(target);
-        Process tar = new ProcessBuilder("tar", "-xzf", dist.toString(), "-C", target.toString(), "--strip-components=1")
-                .inheritIO().start();
-        assertThat(tar.waitFor()).isZero();
-        int httpPort = Ports.freeTcpPort();
-        set(target, "org.ops4j.pax.web.cfg", "org.osgi.service.http.port", httpPort);
-        set(target, "org.apache.karaf.shell.cfg", "sshPort", Ports.freeTcpPort());
-        set(target, "org.apache.karaf.management.cfg", "rmiRegistryPort", Ports.freeTcpPort());
-        set(target, "org.apache.karaf.management.cfg", "rmiServerPort", Ports.freeTcpPort());
-        set(target, "de.sid.verbund.cluster.cfg", "port", Ports.freeTcpPort());
-        set(target, "de.sid.verbund.cluster.cfg", "cluster.name", "web-" + UUID.randomUUID());
-        int broker = Ports.freeTcpPort();
-        set(target, "de.sid.verbund.messaging.cfg", "tcp.port", broker);
-        set(target, "de.sid.verbund.messaging.cfg", "broker.url", "tcp://127.0.0.1:" + broker);
-        return new VerbundProcess(target, httpPort);
+        KarafProcess node = KarafProcess.unpack("web");
+        // tests publish events as another area would, through the node's broker
+        String tcpPort = configValue(node.home, "de.sid.verbund.messaging.cfg", "tcp.port");
+        KarafProcess.set(node.home, "de.sid.verbund.messaging.cfg", "broker.url", "tcp://127.0.0.1:" + tcpPort);
+        return new VerbundProcess(node);
     }
 
-    /** Replaces (or appends) {@code key = value} in an etc/ file. */
-    private static void set(Path home, String file, String key, Object value) throws IOException {
-        Path f = home.resolve("etc").resolve(file);
-        String text = Files.readString(f);
-        String line = key + " = " + value;
-        String replaced = text.replaceAll("(?m)^" + java.util.regex.Pattern.quote(key) + "\\s*=.*$",
-                java.util.regex.Matcher.quoteReplacement(line));
-        Files.writeString(f, replaced.equals(text) && !text.contains(line) ? text + "\n" + line + "\n" : replaced);
+    private static String configValue(Path home, String file, String key) throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(key) + "\\s*=\\s*(\\S+)\\s*$")
+                .matcher(Files.readString(home.resolve("etc").resolve(file)));
+        return m.find() ? m.group(1) : null;
     }
 
     private void start() throws IOException {
-        File log = home.resolve("console.log").toFile();
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        karaf = pb.start();
+        node.start();
         long t0 = System.nanoTime();
         await().atMost(180, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
             JsonNode h = get("admin", "/api/health");
@@ -141,15 +122,12 @@ public final class VerbundProcess implements org.junit.jupiter.api.extension.Ext
     }
 
     private synchronized void stop() {
-        if (karaf != null) {
-            karaf.descendants().forEach(ProcessHandle::destroyForcibly);
-            karaf.destroyForcibly();
+        if (node != null) {
             try {
-                karaf.waitFor(30, TimeUnit.SECONDS);
+                node.close();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            karaf = null;
         }
     }
 
