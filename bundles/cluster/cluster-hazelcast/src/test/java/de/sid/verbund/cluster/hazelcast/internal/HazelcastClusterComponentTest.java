@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -29,14 +28,13 @@ class HazelcastClusterComponentTest {
     private static final Duration FORMATION = Duration.ofSeconds(30);
     private static final List<String> KEYS = IntStream.range(0, 1000).mapToObj(i -> "device:" + i).toList();
 
-    private final String clusterName = "test-" + UUID.randomUUID();
-    private final List<HazelcastClusterComponent> running = new ArrayList<>();
+    private final LoopbackMembers cluster = new LoopbackMembers("test");
+    private final String clusterName = cluster.clusterName;
+    private final List<HazelcastClusterComponent> running = cluster.running;
 
     @AfterEach
     void stopAll() {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).deactivate();
-        }
+        cluster.close();
         assertThat(running).allSatisfy(c -> assertThat(c.check().status()).isEqualTo(HealthStatus.DOWN));
     }
 
@@ -219,21 +217,6 @@ class HazelcastClusterComponentTest {
     }
 
     private HazelcastClusterComponent member(String id, int port, List<Integer> clusterPorts, Object... extra) {
-        Map<String, Object> values = new HashMap<>();
-        values.put("cluster_name", clusterName);
-        values.put("member_id", id);
-        values.put("port", port);
-        values.put("port_auto_increment", false);
-        values.put("members", clusterPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(",")));
-        values.put("heartbeat_interval_s", 1);
-        values.put("max_no_heartbeat_s", 3);
-        values.put("join_wait_s", 1);
-        values.put("shutdown_max_wait_s", 5);
-        for (int i = 0; i < extra.length; i += 2) {
-            values.put((String) extra[i], extra[i + 1]);
-        }
-        HazelcastClusterComponent c = new HazelcastClusterComponent(Configs.of(ClusterConfig.class, values));
-        running.add(c);
-        return c;
+        return cluster.start(id, port, clusterPorts, extra);
     }
 }

@@ -10,15 +10,9 @@ import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
 import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
 import de.sid.verbund.core.health.HealthStatus;
-import de.sid.verbund.testsupport.Configs;
 import de.sid.verbund.testsupport.Ports;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,14 +23,13 @@ import org.junit.jupiter.api.Test;
 class SplitBrainProtectionTest {
     private static final Duration FORMATION = Duration.ofSeconds(30);
 
-    private final String clusterName = "quorum-" + UUID.randomUUID();
-    private final List<HazelcastClusterComponent> running = new ArrayList<>();
+    private final LoopbackMembers cluster = new LoopbackMembers("quorum", "min_cluster_size", 2);
+    private final String clusterName = cluster.clusterName;
+    private final List<HazelcastClusterComponent> running = cluster.running;
 
     @AfterEach
     void stopAll() {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).deactivate();
-        }
+        cluster.close();
     }
 
     @Test
@@ -104,22 +97,6 @@ class SplitBrainProtectionTest {
     }
 
     private HazelcastClusterComponent member(String id, int port, List<Integer> clusterPorts, Object... extra) {
-        Map<String, Object> values = new HashMap<>();
-        values.put("cluster_name", clusterName);
-        values.put("member_id", id);
-        values.put("port", port);
-        values.put("port_auto_increment", false);
-        values.put("members", clusterPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(",")));
-        values.put("heartbeat_interval_s", 1);
-        values.put("max_no_heartbeat_s", 3);
-        values.put("join_wait_s", 1);
-        values.put("shutdown_max_wait_s", 5);
-        values.put("min_cluster_size", 2);
-        for (int i = 0; i < extra.length; i += 2) {
-            values.put((String) extra[i], extra[i + 1]);
-        }
-        HazelcastClusterComponent c = new HazelcastClusterComponent(Configs.of(ClusterConfig.class, values));
-        running.add(c);
-        return c;
+        return cluster.start(id, port, clusterPorts, extra);
     }
 }
