@@ -3,7 +3,11 @@ package de.sid.verbund.testsupport;
 import de.sid.verbund.cluster.ClusterMember;
 import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.cluster.ListenerRegistration;
+import de.sid.verbund.cluster.OwnerOperation;
 import de.sid.verbund.cluster.OwnershipListener;
+import de.sid.verbund.core.ProblemException;
+import de.sid.verbund.core.ProblemType;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +24,7 @@ public final class FakeCluster implements ClusterService {
     private volatile int minClusterSize = 1;
     private final Map<String, String> owners = new ConcurrentHashMap<>();
     private final List<OwnershipListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, OwnerOperation> handlers = new ConcurrentHashMap<>();
 
     /** @param members the members, oldest first; the local one is the one marked local */
     public FakeCluster(List<ClusterMember> members) {
@@ -94,5 +99,24 @@ public final class FakeCluster implements ClusterService {
     public ListenerRegistration addOwnershipListener(OwnershipListener listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public ListenerRegistration registerHandler(String operation, OwnerOperation handler) {
+        if (handlers.putIfAbsent(operation, handler) != null) {
+            throw new IllegalStateException("a handler for " + operation + " is registered already");
+        }
+        return () -> handlers.remove(operation, handler);
+    }
+
+    /** Runs the local handler when the local member owns the key; a fake cannot reach other members (503). */
+    @Override
+    public String callOnOwner(String key, String operation, String payloadJson, Duration timeout) {
+        OwnerOperation h = handlers.get(operation);
+        if (!isLocalOwner(key) || h == null) {
+            throw new ProblemException(ProblemType.UNAVAILABLE, "member " + ownerOf(key) + " owning " + key
+                    + " cannot be reached from a fake cluster (or has no handler " + operation + ")");
+        }
+        return h.handle(key, payloadJson);
     }
 }

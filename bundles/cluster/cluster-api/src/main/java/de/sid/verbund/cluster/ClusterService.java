@@ -2,6 +2,7 @@ package de.sid.verbund.cluster;
 
 import de.sid.verbund.core.ProblemException;
 import de.sid.verbund.core.ProblemType;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -45,6 +46,44 @@ public interface ClusterService {
      * @return a handle removing the listener on {@link ListenerRegistration#close()}
      */
     ListenerRegistration addOwnershipListener(OwnershipListener listener);
+
+    /**
+     * Registers the local side of a named operation that other members send here with
+     * {@link #callOnOwner} for keys this member owns. One handler per name on a member.
+     *
+     * @param operation the operation's name, e.g. {@code compute.connection}
+     * @param handler what this member does when asked
+     * @return a handle that removes the handler on {@link ListenerRegistration#close()}; calls
+     *         arriving afterwards get UNAVAILABLE
+     * @throws IllegalStateException when a handler of that name is registered already
+     */
+    ListenerRegistration registerHandler(String operation, OwnerOperation handler);
+
+    /**
+     * Runs a named operation on the member owning {@code key}, with the handler that member
+     * registered under {@code operation} ({@link #registerHandler}): the way to reach work only
+     * the owner can do, e.g. a hypervisor host whose connection the owner keeps. When this member
+     * owns the key, its handler is called directly on this thread (nothing is serialised). Only
+     * the name and two JSON strings cross the wire, so no class of the calling bundle has to be
+     * known to the other member's class loaders.
+     *
+     * <p>Quorum is not checked here: callers that change state check it first
+     * ({@link #requireQuorum}). A call whose owner left or timed out may or may not have been
+     * performed there: the caller decides whether a retry is safe.
+     *
+     * @param key the work key, e.g. {@code host:<uuid>}
+     * @param operation the name the owner registered the handler under
+     * @param payloadJson the request, a JSON document
+     * @param timeout how long to wait for the answer
+     * @return the owner's answer, a JSON document
+     * @throws ProblemException the handler's own problem, unchanged (type, detail, errors);
+     *         {@link ProblemType#UNAVAILABLE} (503) when the owner is not known (this member is not
+     *         running), left the cluster during the call, did not answer within {@code timeout},
+     *         no longer owns the key when the call arrives (ownership moving), or has no handler of
+     *         that name; {@link ProblemType#INTERNAL} (500) when the handler failed with another
+     *         exception
+     */
+    String callOnOwner(String key, String operation, String payloadJson, Duration timeout);
 
     /**
      * @return the configured minimum cluster size ({@code min.cluster.size}); 1 (the default)

@@ -1,6 +1,6 @@
-/** Cluster membership and work ownership: which node does the work for a key. */
+/** Cluster membership and work ownership: which node does the work for a key, and calls to it. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package de.sid.verbund.cluster;
 
 import org.osgi.annotation.bundle.Export;

@@ -18,7 +18,18 @@ import com.hazelcast.partition.ReplicaMigrationEvent;
 import de.sid.verbund.cluster.ClusterMember;
 import de.sid.verbund.cluster.ClusterService;
 import de.sid.verbund.cluster.ListenerRegistration;
+import de.sid.verbund.cluster.OwnerOperation;
 import de.sid.verbund.cluster.OwnershipListener;
+import de.sid.verbund.core.ProblemException;
+import de.sid.verbund.core.ProblemType;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import com.hazelcast.core.MemberLeftException;
+import com.hazelcast.spi.exception.TargetNotMemberException;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 import de.sid.verbund.core.health.Health;
 import de.sid.verbund.core.health.HealthIndicator;
 import de.sid.verbund.core.health.HealthStatus;
@@ -61,6 +72,7 @@ public class HazelcastClusterComponent implements ClusterService, HealthIndicato
     private final int minClusterSize;
     private final String endpoint;
     private final OwnershipNotifier notifier;
+    private final OwnerCalls ownerCalls;
     private final ExecutorService starter;
     private final Object lock = new Object();
 
@@ -78,6 +90,7 @@ public class HazelcastClusterComponent implements ClusterService, HealthIndicato
         minClusterSize = Math.max(1, config.min_cluster_size());
         endpoint = config.bind_address().trim() + ":" + config.port();
         notifier = new OwnershipNotifier("verbund-cluster-ownership-" + memberId);
+        ownerCalls = new OwnerCalls(memberId, this::isLocalOwner);
         starter = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "verbund-cluster-start-" + memberId);
             t.setDaemon(true);
@@ -86,6 +99,7 @@ public class HazelcastClusterComponent implements ClusterService, HealthIndicato
         Config hz;
         try {
             hz = HazelcastConfigs.build(config, memberId, new Events());
+            HazelcastConfigs.ownerCalls(hz, ownerCalls);
         } catch (IllegalArgumentException e) {
             failure = "configuration " + ClusterConfig.PID + ": " + e.getMessage();
             LOG.error("cluster {}: member {} not started: {}", clusterName, memberId, failure);
@@ -272,6 +286,71 @@ public class HazelcastClusterComponent implements ClusterService, HealthIndicato
     @Override
     public ListenerRegistration addOwnershipListener(OwnershipListener listener) {
         return notifier.add(listener);
+    }
+
+    @Override
+    public ListenerRegistration registerHandler(String operation, OwnerOperation handler) {
+        return ownerCalls.register(operation, Objects.requireNonNull(handler, "handler"));
+    }
+
+    /**
+     * Calls the handler directly when this member owns the key; else sends the call to the member
+     * owning it now with {@code IExecutorService.submitToMember} on the executor
+     * {@value HazelcastConfigs#OWNER_CALLS_EXECUTOR}. Sent to that member, not to "the key's owner"
+     * ({@code submitToKeyOwner}): Hazelcast re-sends a key-owner call to the next owner when the
+     * owner leaves mid-way, so an operation could run twice, half on the old owner and again on the
+     * new one. Here a call runs at most once; the receiver refuses it when it no longer owns the key,
+     * and the caller gets a 503 when the owner leaves.
+     */
+    @Override
+    public String callOnOwner(String key, String operation, String payloadJson, Duration timeout) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(operation, "operation");
+        HazelcastInstance hz = running();
+        Member owner = owner(key);
+        if (hz == null || owner == null) {
+            throw new ProblemException(ProblemType.UNAVAILABLE, "the owner of " + key + " is not known: the cluster member "
+                    + memberId + " is not running (starting, stopped or cut off); try again");
+        }
+        if (owner.localMember()) {
+            return ownerCalls.callLocally(key, operation, payloadJson);
+        }
+        String ownerId = idOf(owner);
+        Future<OwnerAnswer> answer;
+        try {
+            answer = hz.getExecutorService(HazelcastConfigs.OWNER_CALLS_EXECUTOR)
+                    .submitToMember(new OwnerCallTask(key, operation, payloadJson), owner);
+        } catch (RejectedExecutionException | HazelcastInstanceNotActiveException e) {
+            throw unavailable(key, operation, ownerId, "could not be sent (" + e.getMessage() + ")", e);
+        }
+        try {
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS).json();
+        } catch (TimeoutException e) {
+            answer.cancel(false); // a running handler is not interrupted half-way
+            throw unavailable(key, operation, ownerId, "got no answer within " + timeout.toMillis() + " ms; it may still "
+                    + "complete there", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            answer.cancel(false);
+            throw unavailable(key, operation, ownerId, "was interrupted on this member", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (e instanceof MemberLeftException || cause instanceof MemberLeftException || cause instanceof TargetNotMemberException
+                    || cause instanceof HazelcastInstanceNotActiveException) {
+                throw unavailable(key, operation, ownerId, "failed: the owner left the cluster during the call (it may "
+                        + "or may not have been done there); the key's new owner takes the next call", e);
+            }
+            LOG.warn("cluster {}: operation {} for {} on member {} failed", clusterName, operation, key, ownerId, e);
+            throw new ProblemException(ProblemType.UNAVAILABLE, "operation " + operation + " for " + key + " on member "
+                    + ownerId + " failed: " + cause, List.of("owner=" + ownerId), e);
+        } catch (HazelcastInstanceNotActiveException e) {
+            throw unavailable(key, operation, ownerId, "failed: this member stopped during the call", e);
+        }
+    }
+
+    private static ProblemException unavailable(String key, String operation, String ownerId, String what, Exception e) {
+        return new ProblemException(ProblemType.UNAVAILABLE, "operation " + operation + " for " + key + " sent to its owner, "
+                + "member " + ownerId + ", " + what, List.of("owner=" + ownerId), e);
     }
 
     @Override

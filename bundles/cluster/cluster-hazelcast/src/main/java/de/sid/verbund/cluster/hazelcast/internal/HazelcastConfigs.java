@@ -24,7 +24,23 @@ final class HazelcastConfigs {
     /** Name pattern of the maps Verbund bundles create; they get the protection and the merge policy. */
     static final String MAP_PATTERN = "verbund.*";
 
+    /** The executor that runs calls sent to the owner of a key ({@link OwnerCallTask}). */
+    static final String OWNER_CALLS_EXECUTOR = "verbund.owner-calls";
+    /** Threads of {@link #OWNER_CALLS_EXECUTOR}: calls running at once on one member (a graceful VM stop may take a minute). */
+    static final int OWNER_CALLS_THREADS = 16;
+
     private HazelcastConfigs() {
+    }
+
+    /**
+     * Lets the member take calls sent to the owner of a key: the factory that creates our task and
+     * answer classes on deserialisation (no class is looked up by name), the member's handlers
+     * in the user context, and the executor the calls run on.
+     */
+    static void ownerCalls(Config c, OwnerCalls calls) {
+        c.getSerializationConfig().addDataSerializableFactory(OwnerCallSerializers.FACTORY_ID, new OwnerCallSerializers());
+        c.getUserContext().put(OwnerCalls.CONTEXT_KEY, calls);
+        c.getExecutorConfig(OWNER_CALLS_EXECUTOR).setPoolSize(OWNER_CALLS_THREADS).setStatisticsEnabled(false);
     }
 
     /**

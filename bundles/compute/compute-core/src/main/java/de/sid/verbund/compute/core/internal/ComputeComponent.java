@@ -105,7 +105,7 @@ public class ComputeComponent implements ComputeService, HostStatsSource, Health
         }
         try {
             ComputeServiceImpl c = cluster == null ? new ComputeServiceImpl(db, outbox, this::provider, config)
-                    : new ComputeServiceImpl(db, outbox, this::provider, config, id -> cluster.isLocalOwner(hostKey(id)));
+                    : new ComputeServiceImpl(db, outbox, this::provider, config, cluster);
             if (stopped) {
                 c.close();
                 return;

@@ -22,6 +22,11 @@ public @interface ComputeConfig {
     @AttributeDefinition(name = "Sync interval (s)", description = "Full resynchronisation of every host's domains")
     long sync_interval_s() default 300;
 
+    @AttributeDefinition(name = "Owner call timeout (s)", description = "In a cluster, how long a hypervisor call "
+            + "on a host another member owns may take there (a graceful stop gets its stop timeout on top); after it "
+            + "the operation fails with 503")
+    long owner_call_timeout_s() default 120;
+
     @AttributeDefinition(name = "Hosts", description = "Hosts registered at start when missing, each "
             + "name|uri|site[|cpuOvercommit|ramOvercommit|ramReserveMib], e.g. kvm-1|qemu+ssh://kvm-1/system|ber-1")
     String[] hosts() default {};

@@ -67,6 +67,10 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
     private final ComputeConfig config;
     /** Whether this node owns a host (by id): always, without a cluster. */
     private final java.util.function.Predicate<String> owns;
+    /** In a cluster, the owners' side of hypervisor calls; {@code null} without one. */
+    private final HostCalls remote;
+    /** This node's handler for other members' hypervisor calls; {@code null} without a cluster. */
+    private final de.sid.verbund.cluster.ListenerRegistration serving;
     private final java.util.concurrent.atomic.AtomicLong gained = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong lost = new java.util.concurrent.atomic.AtomicLong();
 
@@ -83,7 +87,28 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
      */
     public ComputeServiceImpl(Database db, Outbox outbox, Function<String, Optional<ComputeProvider>> providers,
             ComputeConfig config, java.util.function.Predicate<String> owns) {
+        this(db, outbox, providers, config, owns, null);
+    }
+
+    /**
+     * In a cluster: this node keeps connections, callbacks, keepalive and resyncs only for the
+     * hosts whose key {@code host:<id>} it owns, and the hypervisor calls of its operations on
+     * other hosts are made by their owners ({@link HostCalls}); it makes those of other nodes on
+     * its hosts.
+     *
+     * @param cluster the membership; its handler {@value HostCalls#OPERATION} is registered here
+     *        and removed by {@link #close()}
+     */
+    public ComputeServiceImpl(Database db, Outbox outbox, Function<String, Optional<ComputeProvider>> providers,
+            ComputeConfig config, de.sid.verbund.cluster.ClusterService cluster) {
+        this(db, outbox, providers, config, id -> cluster.isLocalOwner(ComputeComponent.hostKey(id)),
+                new HostCalls(cluster, Duration.ofSeconds(config.owner_call_timeout_s())));
+    }
+
+    private ComputeServiceImpl(Database db, Outbox outbox, Function<String, Optional<ComputeProvider>> providers,
+            ComputeConfig config, java.util.function.Predicate<String> owns, HostCalls remote) {
         this.owns = owns;
+        this.remote = remote;
         db.migrate("compute", ComputeServiceImpl.class.getClassLoader());
         this.store = new ComputeStore(db, outbox, TOPIC);
         this.allocator = new Allocator(store);
@@ -129,6 +154,36 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
                 gained.incrementAndGet();
             }
         }
+        serving = remote == null ? null : remote.serve(this::ownConnection);
+    }
+
+    /**
+     * The connection this node keeps to a host it owns, for a call another member sent here.
+     *
+     * @throws ProblemException UNAVAILABLE when it keeps none (not the owner any more, or the host
+     *         is not connected)
+     */
+    private HypervisorConnection ownConnection(String hostId) {
+        Host host = store.host(hostId).orElseThrow(() -> ProblemException.notFound("no host " + hostId));
+        if (!connections.isTracked(hostId)) {
+            throw new ProblemException(ProblemType.UNAVAILABLE, "host " + host.name() + " is not kept by this member "
+                    + "(ownership is moving); try again");
+        }
+        return connections.require(hostId, host.name());
+    }
+
+    /**
+     * The connection an operation uses on a host: this node's own when it owns the host; in a
+     * cluster, one whose calls the owner makes ({@link HostCalls}); without one (tests of
+     * {@link #ComputeServiceImpl(Database, Outbox, Function, ComputeConfig, java.util.function.Predicate)}),
+     * one opened on demand.
+     */
+    private HypervisorConnection connection(Host host) {
+        boolean mine = owns(host.id());
+        if (remote != null && !mine && !connections.isTracked(host.id())) {
+            return remote.connectionTo(host);
+        }
+        return connections.forOperation(host, mine);
     }
 
     private boolean owns(String hostId) {
@@ -245,7 +300,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         for (Host h : store.hosts()) {
             try {
                 out.add(new de.sid.verbund.compute.HostStatsSource.HostReading(h,
-                        connections.forOperation(h, owns(h.id())).stats(), null));
+                        connection(h).stats(), null));
             } catch (RuntimeException e) {
                 out.add(new de.sid.verbund.compute.HostStatsSource.HostReading(h, null, e.getMessage()));
             }
@@ -275,7 +330,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         Host host = host(hostId).orElseThrow(() -> ProblemException.notFound("no host " + hostId));
         List<DomainInfo> all;
         try {
-            all = connections.forOperation(host, owns(host.id())).domains();
+            all = connection(host).domains();
         } catch (ComputeException e) {
             throw problem(e, host);
         }
@@ -296,7 +351,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         }
         DomainInfo d;
         try {
-            d = connections.forOperation(host, owns(host.id())).domain(uuid)
+            d = connection(host).domain(uuid)
                     .orElseThrow(() -> ProblemException.notFound("host " + host.name() + " has no domain " + uuid));
         } catch (ComputeException e) {
             throw problem(e, host);
@@ -364,7 +419,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         Host host = a.host();
         HypervisorConnection c;
         try {
-            c = connections.forOperation(host, owns(host.id()));
+            c = connection(host);
         } catch (ProblemException e) {
             store.setState(vm.id(), VmState.FAILED, null);
             throw e;
@@ -486,15 +541,19 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
     private <T> T onHost(Vm vm, Function<HypervisorConnection, T> op) {
         Host host = store.host(vm.hostId()).orElseThrow();
         try {
-            return op.apply(connections.forOperation(host, owns(host.id())));
+            return op.apply(connection(host));
         } catch (ComputeException e) {
             if (e.kind() == ComputeException.Kind.CONNECTION) {
                 connections.drop(host.id(), e.getMessage());
             }
-            if (e.kind() == ComputeException.Kind.NOT_FOUND && connections.isConnected(host.id())
+            boolean connected = connections.isConnected(host.id());
+            if (e.kind() == ComputeException.Kind.NOT_FOUND && (connected || (remote != null && !owns(host.id())))
                     && !deleting.contains(vm.id())) {
-                // the domain went away behind Verbund's back: correct the view, and say so
-                connections.submit(() -> resyncVm(host.id(), vm.id()));
+                // the domain went away behind Verbund's back: correct the view (the owner's
+                // callbacks do it for a host of another member), and say so
+                if (connected) {
+                    connections.submit(() -> resyncVm(host.id(), vm.id()));
+                }
                 throw new ProblemException(ProblemType.CONFLICT, "VM " + vm.name() + ": its domain is gone from its host "
                         + "(changed outside Verbund); Verbund's view is being corrected", List.of(), e);
             }
@@ -807,7 +866,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
     private Vm commitMove(Vm vm, long version, Host source, Host to, Vm reservation) {
         String refusal = null;
         try {
-            Optional<DomainInfo> there = connections.forOperation(source, owns(source.id())).domain(vm.id());
+            Optional<DomainInfo> there = connection(source).domain(vm.id());
             if (there.isEmpty()) {
                 refusal = "its domain disappeared from host " + source.name();
             } else if (there.get().state() != de.sid.verbund.compute.spi.DomainState.SHUTOFF) {
@@ -857,7 +916,7 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
      */
     private <T> T migrationStep(Host host, Function<HypervisorConnection, T> step) {
         try {
-            return step.apply(connections.forOperation(host, owns(host.id())));
+            return step.apply(connection(host));
         } catch (ComputeException e) {
             if (e.kind() == ComputeException.Kind.CONNECTION) {
                 connections.drop(host.id(), e.getMessage());
@@ -1171,6 +1230,9 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
 
     @Override
     public void close() {
+        if (serving != null) {
+            serving.close();
+        }
         connections.close();
     }
 }
