@@ -43,10 +43,12 @@ public class ClusterIT extends VerbundTestSupport {
     }
 
     @Before
-    public void waitForTheMemberAndTheDemoHosts() {
+    public void waitForTheMemberTheDemoHostsAndUsers() {
         await().atMost(90, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
             JsonNode c = get("/api/cluster", ADMIN).json();
-            return c.path("members").size() == 1 && c.path("members").get(0).path("hosts").size() >= 3;
+            return c.path("members").size() == 1 && c.path("members").get(0).path("hosts").size() >= 3
+                    // the demo authorities' users exist (seeded after the cluster is up): a refusal is 403, not 401
+                    && get("/api/offerings", basic("steuern-user", "steuern-user")).status() == 200;
         });
     }
 
