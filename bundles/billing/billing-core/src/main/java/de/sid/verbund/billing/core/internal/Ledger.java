@@ -122,12 +122,23 @@ final class Ledger {
     }
 
     /**
-     * Meters one compute event. Events other than {@code vm.*} are ignored.
+     * The command replies compute publishes on the same topic ({@code vm.provisioned},
+     * {@code vm.provision-failed}, {@code vm.decommissioned}, {@code vm.decommission-failed}: answers
+     * to the catalogue's orders, payload {@code orderId}, no {@code vmId}). They are not usage: the
+     * VMs they name have their own lifecycle events. (Parked as malformed, they filled
+     * {@code billing_parked} with one entry per order.)
+     */
+    static final java.util.Set<String> COMMAND_REPLIES = java.util.Set.of("vm.provisioned", "vm.provision-failed",
+            "vm.decommissioned", "vm.decommission-failed");
+
+    /**
+     * Meters one compute event. Events other than {@code vm.*}, and compute's command replies
+     * ({@link #COMMAND_REPLIES}), are ignored.
      *
      * @return whether the event changed the ledger or a meter (false for duplicates, parked and ignored events)
      */
     boolean apply(DomainEvent e) {
-        if (!e.type().startsWith("vm.")) {
+        if (!e.type().startsWith("vm.") || COMMAND_REPLIES.contains(e.type())) {
             return false;
         }
         VmChange ch;

@@ -454,6 +454,32 @@ class BillingTest {
         assertThat(run(BillingPeriod.of(2026, 3), A).net()).isEqualTo(Money.eur("10.00"));
     }
 
+    /** Compute answers the catalogue's commands on compute.events too: those replies are no usage and no poison. */
+    @Test
+    void computesCommandRepliesOnTheSameTopicAreNeitherMeteredNorParked() {
+        String id = UUID.randomUUID().toString();
+        billing.ledger.apply(vm("vm.created", id, A, "RUNNING", 1, 1024, 0, berlin("2026-03-01T00:00"), null));
+        String order = UUID.randomUUID().toString();
+        List<DomainEvent> replies = List.of(
+                new DomainEvent(UUID.randomUUID(), "vm.provisioned", berlin("2026-03-01T00:01"), A,
+                        Map.of("orderId", order, "vmIds", List.of(id), "names", List.of("vm-1"))),
+                new DomainEvent(UUID.randomUUID(), "vm.provision-failed", berlin("2026-03-01T00:02"), A,
+                        Map.of("orderId", order, "reason", "no capacity")),
+                new DomainEvent(UUID.randomUUID(), "vm.decommissioned", berlin("2026-03-01T00:03"), A,
+                        Map.of("orderId", order, "vmIds", List.of(id))),
+                new DomainEvent(UUID.randomUUID(), "vm.decommission-failed", berlin("2026-03-01T00:04"), A,
+                        Map.of("orderId", order, "reason", "no VM")));
+        for (DomainEvent reply : replies) {
+            assertThat(billing.ledger.apply(reply)).as(reply.type()).isFalse();
+        }
+        assertThat(billing.ledger.parked(50, null).items()).isEmpty();
+        // a vm.* lifecycle event without a VM is still poison
+        billing.ledger.apply(new DomainEvent(UUID.randomUUID(), "vm.created", berlin("2026-03-01T00:05"), A,
+                Map.of("orderId", order)));
+        assertThat(billing.ledger.parked(50, null).items()).singleElement()
+                .satisfies(p -> assertThat(p.type()).isEqualTo("vm.created"));
+    }
+
     @Test
     void anEventWhoseSequenceIsNotAboveTheLastAppliedIsParked() {
         String id = UUID.randomUUID().toString();

@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * <p>Idempotent by the command's event id (table {@code compute_command}): a command already DONE
  * is acknowledged without acting. One that was STARTED before (the node stopped, or the answer
  * could not be stored) is carried out again, taking the tenant's live VMs of the same name and
- * offering as already made, so a redelivery never makes a second VM. While compute is not ready
+ * offering as already made, so a redelivery never makes a second VM; one of them still
+ * PROVISIONING was left half made by the stopped node and is deleted and made again. While compute is not ready
  * (503) the command is handed back to the broker for redelivery. Reasons given to the authority
  * never name hosts: such a text is logged with a reference that the reason quotes.
  */
@@ -130,6 +131,17 @@ final class ComputeCommands {
             for (String name : names) {
                 current = name;
                 Optional<Vm> earlier = retried ? live(tenant, name).filter(v -> offering.equals(v.offeringId())) : Optional.empty();
+                if (earlier.isPresent() && earlier.get().state() == VmState.PROVISIONING) {
+                    // the earlier attempt's create never finished: its node stopped between the reservation and
+                    // the start (the broker gave the command to this node when that node's connection went). Taken
+                    // as made, the order was fulfilled with a VM that never ran and was never announced
+                    // (ClusterInFlightIT). Give it up (its capacity is freed, a domain it left is removed) and make it anew.
+                    Vm stale = earlier.get();
+                    LOG.warn("order {}: VM {} ({}) of an earlier attempt was never finished; giving it up and creating it "
+                            + "again", orderId, stale.name(), stale.id());
+                    compute.delete(stale.id());
+                    earlier = Optional.empty();
+                }
                 Vm vm = earlier.orElseGet(() -> compute.createVm(new VmRequest(name, tenant, offering, number(p, "vcpu").intValue(),
                         number(p, "ramMib").longValue(), number(p, "diskGib").intValue(), (String) p.get("image"),
                         (String) p.get("antiAffinityGroup"), (String) p.get("site"), null)));

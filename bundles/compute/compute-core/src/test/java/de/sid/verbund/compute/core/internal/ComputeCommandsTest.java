@@ -134,6 +134,42 @@ class ComputeCommandsTest {
         assertThat(liveVms()).extracting(Vm::id).containsExactlyInAnyOrderElementsOf(first.stream().map(Vm::id).toList());
     }
 
+    /**
+     * The node that took the command first reserved the VM (PROVISIONING) and died before it made the
+     * domain; the broker hands the command to this node. Seen in ClusterInFlightIT: the half-made VM
+     * was taken as made, the order fulfilled with a VM that never ran and was never announced.
+     */
+    @Test
+    void aCommandWhoseNodeDiedMidCreateGivesTheHalfMadeVmUpAndMakesItAgain() {
+        DomainEvent command = provision(Ids.newId(), 1, "half-1");
+        db.inTransaction(c -> {
+            try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO compute_command (event_id, type, state, "
+                    + "received_at) VALUES (?, 'vm.provision', 'STARTED', CURRENT_TIMESTAMP)")) {
+                ps.setString(1, command.eventId().toString());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        String hostId = compute.store().hosts().get(0).id();
+        Vm stale = new Vm(Ids.newId(), "half-1", tenant, "vm-s", hostId, VmState.PROVISIONING, 1, 1024, 10, null,
+                java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        assertThat(compute.store().reserve(stale, load -> true, null)).isTrue();
+
+        commands.handle(command);
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(replies).hasSize(1));
+        assertThat(replies.get(0).type()).isEqualTo("vm.provisioned");
+        List<Vm> live = liveVms();
+        assertThat(live).singleElement().satisfies(v -> {
+            assertThat(v.name()).isEqualTo("half-1");
+            assertThat(v.id()).isNotEqualTo(stale.id());
+            assertThat(v.state()).isEqualTo(VmState.RUNNING);
+        });
+        assertThat(replies.get(0).payload().get("vmIds")).isEqualTo(List.of(live.get(0).id()));
+        assertThat(compute.vm(stale.id()).orElseThrow().state()).isEqualTo(VmState.DELETED);
+        assertThat(ComputeCommands.isDone(db, command.eventId())).isTrue();
+    }
+
     @Test
     void aCommandThatFitsNowhereIsAnsweredAsFailedWithoutHostNamesAndLeavesNoVm() {
         // kvm8 takes 32 vCPU after overcommit: the second VM of 20 does not fit, the first is removed again
