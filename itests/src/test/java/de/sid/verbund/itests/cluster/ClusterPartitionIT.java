@@ -41,8 +41,7 @@ import org.junit.jupiter.api.Test;
 class ClusterPartitionIT {
     private static final Duration BOOT = Duration.ofMinutes(4);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** BillingComponent's DEBUG line for a scheduled check that does not run the job here. */
-    private static final String SKIPPED = "Monthly billing run: another member runs it, or this one has no quorum";
+    private static final String SKIPPED = MonthlyRunFixture.SKIPPED;
     private static final String NO_QUORUM = "urn:verbund:problem:no-quorum";
 
     private ClusterNodes cluster;
@@ -63,10 +62,8 @@ class ClusterPartitionIT {
         long t0 = System.nanoTime();
         cluster = ClusterNodes.unpack(3).ownLoopbackAddresses().minClusterSize(2);
         String broker = cluster.useSharedBroker();
-        cluster.setAll("org.ops4j.pax.logging.cfg", "log4j2.logger.verbundbilling.name",
-                "de.sid.verbund.billing.core.internal.BillingComponent");
-        cluster.setAll("org.ops4j.pax.logging.cfg", "log4j2.logger.verbundbilling.level", "DEBUG");
         MonthlyRunFixture billing = new MonthlyRunFixture(cluster);
+        billing.configureNodes();
         MonthlyRunFixture.Hold[] runRow = new MonthlyRunFixture.Hold[1];
         try {
             cluster.startAll(BOOT, () -> runRow[0] = billing.holdRunRow());
@@ -180,7 +177,7 @@ class ClusterPartitionIT {
 
     private static String authority(String prefix) {
         return "{\"name\":\"" + prefix + " " + java.util.UUID.randomUUID().toString().substring(0, 6)
-                + "\",\"kind\":\"AUTHORITY\",\"costCentre\":\"KST-P\",\"billingMode\":\"INTERNAL\"}";
+                + "\",\"kind\":\"MINISTRY\",\"costCentre\":\"KST-P\",\"billingMode\":\"INTERNAL\"}";
     }
 
     /** @return by node, how many scheduled checks of the monthly run it skipped so far (its DEBUG lines) */

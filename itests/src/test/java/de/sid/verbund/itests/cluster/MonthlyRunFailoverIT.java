@@ -50,6 +50,7 @@ class MonthlyRunFailoverIT {
         String broker = cluster.useSharedBroker();
         cluster.minClusterSize(2);
         MonthlyRunFixture billing = new MonthlyRunFixture(cluster);
+        billing.configureNodes();
         MonthlyRunFixture.Hold[] runRow = new MonthlyRunFixture.Hold[1];
         try {
             // node 1 alone has no quorum and runs no job: the key is held before the others join
