@@ -344,7 +344,15 @@ public final class ClusterNodes implements AutoCloseable {
         // after a SIGKILL, bin/karaf would find the dead JVM's pid in instance.properties and refuse
         pb.environment().put("CHECK_ROOT_INSTANCE_RUNNING", "false");
         pb.environment().put("VERBUND_DB_PASSWORD", postgres.password());
-        pb.environment().put("EXTRA_JAVA_OPTS", javaOptions.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue())
+        Map<String, String> options = new LinkedHashMap<>(javaOptions);
+        if (!"127.0.0.1".equals(node.address)) {
+            // Hazelcast looks for bind.address among the interfaces' addresses, and lo carries only 127.0.0.1
+            // (the rest of 127.0.0.0/8 is routed to it, not assigned): this property names the address outright
+            options.put("hazelcast.local.localAddress", node.address);
+            // and its connections to other members leave from it too
+            options.put("hazelcast.socket.client.bind.any", "false");
+        }
+        pb.environment().put("EXTRA_JAVA_OPTS", options.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(" ")));
         node.karaf = pb.start();
         node.paused = false;

@@ -23,9 +23,10 @@ import org.junit.jupiter.api.Test;
  *       the {@code billing_run} row, writes every authority's draft and waits there, its
  *       transaction open (seen in {@code pg_locks}: it has written {@code billing_run},
  *       {@code billing_invoice}, {@code billing_invoice_line}).</li>
- *   <li>That node gets SIGKILL; the test lets the counter-entry key go. Another node completes
- *       the run (its log says so; the killed one never did), within its next check
- *       ({@code run.check.s}, at least 60 s) at most: printed.</li>
+ *   <li>That node gets SIGKILL; the test lets the counter-entry key go. The dead node's
+ *       transaction is rolled back by PostgreSQL, and another node completes the run (its log says
+ *       so; the killed one never did) at its next check at the latest: the nodes check every 60 s
+ *       here ({@code run.check.s}; the default is an hour). The time from the kill is printed.</li>
  *   <li>One {@code billing_run} row, one document per authority, none left of the dead run; the
  *       survivors finalise them in parallel and the numbers have no gap.</li>
  * </ol>
