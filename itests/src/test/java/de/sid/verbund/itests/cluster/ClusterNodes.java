@@ -48,6 +48,11 @@ import java.util.stream.Collectors;
  * }</pre>
  * Each node's console goes to {@code console.log} in its directory (under {@code target/}), kept
  * after the test for diagnosis. {@link #close()} kills every node that still runs.
+ *
+ * <p>Options before the start: {@link #useSharedBroker()} (one Artemis process for all nodes, as
+ * {@code ./verbund run --cluster}), {@link #minClusterSize(int)} (split-brain protection),
+ * {@link #ownLoopbackAddresses()} (a Hazelcast address per node, for {@link LoopbackPartition}).
+ * Each node's database sessions carry its member id as {@code application_name}.
  */
 public final class ClusterNodes implements AutoCloseable {
     /** Basic credentials of the seeded admin user. */
@@ -63,6 +68,7 @@ public final class ClusterNodes implements AutoCloseable {
     private final String databaseUrl;
     private final List<Node> nodes = new ArrayList<>();
     private final Map<String, String> javaOptions = new LinkedHashMap<>();
+    private Process broker;
 
     /** One node: its directory, ports and (while it runs) its process. */
     public static final class Node {
@@ -71,6 +77,7 @@ public final class ClusterNodes implements AutoCloseable {
         private final int httpPort = Ports.freeTcpPort();
         private final int hazelcastPort = Ports.freeTcpPort();
         private final int brokerPort = Ports.freeTcpPort();
+        private String address = "127.0.0.1";
         private Process karaf;
         private ProcessHandle jvm;
         private boolean paused;
@@ -100,6 +107,11 @@ public final class ClusterNodes implements AutoCloseable {
 
         public int hazelcastPort() {
             return hazelcastPort;
+        }
+
+        /** @return the loopback address its Hazelcast member listens on and talks from ({@code bind.address}) */
+        public String address() {
+            return address;
         }
 
         public int brokerPort() {
@@ -137,7 +149,6 @@ public final class ClusterNodes implements AutoCloseable {
             }
             nodes.add(new Node(n, home));
         }
-        String members = nodes.stream().map(n -> "127.0.0.1:" + n.hazelcastPort).collect(Collectors.joining(","));
         for (Node n : nodes) {
             set(n, "org.ops4j.pax.web.cfg", "org.osgi.service.http.port", n.httpPort);
             set(n, "org.apache.karaf.shell.cfg", "sshPort", Ports.freeTcpPort());
@@ -150,12 +161,78 @@ public final class ClusterNodes implements AutoCloseable {
             set(n, "de.sid.verbund.cluster.cfg", "member.id", n.memberId());
             set(n, "de.sid.verbund.cluster.cfg", "port", n.hazelcastPort);
             set(n, "de.sid.verbund.cluster.cfg", "port.auto.increment", false);
-            set(n, "de.sid.verbund.cluster.cfg", "members", members);
             set(n, "de.sid.verbund.cluster.cfg", "join.wait.s", 2);
-            set(n, "de.sid.verbund.persistence.cfg", "url", databaseUrl);
+            // the node's sessions are named after it in pg_stat_activity
+            set(n, "de.sid.verbund.persistence.cfg", "url", databaseUrl + "&ApplicationName=" + n.memberId());
             set(n, "de.sid.verbund.persistence.cfg", "user", postgres.user());
             set(n, "de.sid.verbund.persistence.cfg", "password.env", "VERBUND_DB_PASSWORD");
         }
+        writeMembers();
+    }
+
+    /** Writes every node's {@code bind.address} and the member list ({@code address:port} of each). */
+    private void writeMembers() {
+        String members = nodes.stream().map(n -> n.address + ":" + n.hazelcastPort).collect(Collectors.joining(","));
+        for (Node n : nodes) {
+            set(n, "de.sid.verbund.cluster.cfg", "bind.address", n.address);
+            set(n, "de.sid.verbund.cluster.cfg", "members", members);
+        }
+    }
+
+    /**
+     * Gives node N's Hazelcast member the loopback address {@code 127.0.0.N} of its own (Linux
+     * routes all of 127.0.0.0/8 to {@code lo}): the member listens on it and opens its connections
+     * from it, so packet filters can tell the members apart ({@link LoopbackPartition}). Before
+     * the nodes start.
+     */
+    public ClusterNodes ownLoopbackAddresses() {
+        for (Node n : nodes) {
+            n.address = "127.0.0." + n.number;
+        }
+        writeMembers();
+        return this;
+    }
+
+    /**
+     * Split-brain protection of every node: below {@code size} members a node refuses changes and
+     * runs no cluster-wide job ({@code min.cluster.size}). Before the nodes start.
+     */
+    public ClusterNodes minClusterSize(int size) {
+        return setAll("de.sid.verbund.cluster.cfg", "min.cluster.size", size);
+    }
+
+    /**
+     * Starts the shared broker ({@code verbund-broker.jar}, system property {@code verbund.broker.jar})
+     * as a process of its own, journal under the cluster's directory, and points every node at it
+     * ({@code embedded = false}, as {@code ./verbund run --cluster} does). Stopped by {@link #close()}.
+     *
+     * @return the broker's URL
+     * @throws IllegalStateException when the jar is missing or the broker does not listen within a minute
+     */
+    public String useSharedBroker() throws IOException {
+        Path jar = Path.of(System.getProperty("verbund.broker.jar", ""));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no shared broker at '" + jar + "' (build it: mvn -pl bundles/messaging/messaging-broker package)");
+        }
+        int port = Ports.freeTcpPort();
+        Path log = root.resolve("broker.log");
+        broker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
+                jar.toString(), "--data", root.resolve("broker").toString(), "--listen", "127.0.0.1:" + port)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (!broker.isAlive()) {
+                throw new IllegalStateException("the shared broker ended; see " + log);
+            }
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        String url = "tcp://127.0.0.1:" + port;
+        setAll("de.sid.verbund.messaging.cfg", "embedded", false);
+        setAll("de.sid.verbund.messaging.cfg", "broker.url", url + "?connectionTTL=10000&clientFailureCheckPeriod=2000");
+        return url;
     }
 
     /**
@@ -221,9 +298,25 @@ public final class ClusterNodes implements AutoCloseable {
      * credential key), gives every other node the same credential key file (stored SNMP secrets
      * are encrypted with it: a cluster needs one), then starts the others together.
      */
-    public void startAll(Duration bootTimeout) throws IOException {
+    public void startAll(Duration bootTimeout) throws Exception {
+        startAll(bootTimeout, () -> { });
+    }
+
+    /** Something the test does between node 1's start and the others'. */
+    @FunctionalInterface
+    public interface Step {
+        void run() throws Exception;
+    }
+
+    /**
+     * {@link #startAll(Duration)}, doing {@code afterFirst} once node 1 answers (its schema is
+     * migrated) and before the others start. Under a minimum cluster size above 1 node 1 alone
+     * is DEGRADED (no quorum): that counts as answering.
+     */
+    public void startAll(Duration bootTimeout, Step afterFirst) throws Exception {
         start(1);
-        awaitHealthy(1, bootTimeout);
+        awaitAnswering(1, bootTimeout);
+        afterFirst.run();
         Path key = node(1).home.resolve("etc").resolve(CREDENTIAL_KEY);
         await().atMost(bootTimeout).until(() -> Files.isRegularFile(key));
         for (int n = 2; n <= nodes.size(); n++) {
@@ -251,7 +344,15 @@ public final class ClusterNodes implements AutoCloseable {
         // after a SIGKILL, bin/karaf would find the dead JVM's pid in instance.properties and refuse
         pb.environment().put("CHECK_ROOT_INSTANCE_RUNNING", "false");
         pb.environment().put("VERBUND_DB_PASSWORD", postgres.password());
-        pb.environment().put("EXTRA_JAVA_OPTS", javaOptions.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue())
+        Map<String, String> options = new LinkedHashMap<>(javaOptions);
+        if (!"127.0.0.1".equals(node.address)) {
+            // Hazelcast looks for bind.address among the interfaces' addresses, and lo carries only 127.0.0.1
+            // (the rest of 127.0.0.0/8 is routed to it, not assigned): this property names the address outright
+            options.put("hazelcast.local.localAddress", node.address);
+            // and its connections to other members leave from it too
+            options.put("hazelcast.socket.client.bind.any", "false");
+        }
+        pb.environment().put("EXTRA_JAVA_OPTS", options.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(" ")));
         node.karaf = pb.start();
         node.paused = false;
@@ -332,6 +433,37 @@ public final class ClusterNodes implements AutoCloseable {
         return last[0];
     }
 
+    /**
+     * Waits until node {@code n} answers {@code /api/health} UP or DEGRADED (a node without quorum)
+     * with its database UP.
+     */
+    public JsonNode awaitAnswering(int n, Duration atMost) {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(atMost).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+            last[0] = get(n, "/api/health");
+            String status = last[0].path("status").asText();
+            return ("UP".equals(status) || "DEGRADED".equals(status))
+                    && "UP".equals(last[0].path("components").path("database").path("status").asText());
+        });
+        return last[0];
+    }
+
+    /** @return node {@code n}'s Karaf log ({@code data/log/karaf.log}) */
+    public Path karafLog(int n) {
+        return node(n).home.resolve("data").resolve("log").resolve("karaf.log");
+    }
+
+    /** @return the lines of node {@code n}'s Karaf log that contain {@code text}, in order */
+    public List<String> logLines(int n, String text) throws IOException {
+        Path log = karafLog(n);
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        try (var lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+            return lines.filter(l -> l.contains(text)).toList();
+        }
+    }
+
     /** Waits until every running node's health names {@code count} cluster members. */
     public void awaitMembers(int count, Duration atMost) {
         await().atMost(atMost).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
@@ -402,6 +534,17 @@ public final class ClusterNodes implements AutoCloseable {
             if (node.karaf != null) {
                 node.karaf.descendants().forEach(ProcessHandle::destroyForcibly);
                 node.karaf.destroyForcibly();
+            }
+        }
+        if (broker != null) {
+            broker.destroy();
+            try {
+                if (!broker.waitFor(30, TimeUnit.SECONDS)) {
+                    broker.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                broker.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
     }
