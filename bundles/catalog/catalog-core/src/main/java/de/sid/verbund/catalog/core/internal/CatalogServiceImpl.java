@@ -88,7 +88,8 @@ final class CatalogServiceImpl implements CatalogService {
     static final int MAX_VMS = 100;
     private static final Logger LOG = LoggerFactory.getLogger(CatalogServiceImpl.class);
     private static final Pattern CODE = Pattern.compile("[a-z][a-z0-9-]{0,35}");
-    private static final Pattern VM_NAME = Pattern.compile("[a-z][a-z0-9-]{0,59}");
+    /** A VM name compute accepts (which also ends with a letter or digit), starting with a letter. */
+    private static final Pattern VM_NAME = Pattern.compile("[a-z]([a-z0-9-]{0,58}[a-z0-9])?");
     /** compute's VM name rule, for anti-affinity groups. */
     private static final Pattern GROUP = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9._-]{1,100}");
@@ -373,7 +374,7 @@ final class CatalogServiceImpl implements CatalogService {
             errors.add("quantity must be 1.." + MAX_QUANTITY);
         }
         if (in.name() == null || !VM_NAME.matcher(in.name()).matches()) {
-            errors.add("name must be 1-60 of a-z, 0-9, '-', starting with a letter");
+            errors.add("name must be 1-60 of a-z, 0-9, '-', starting with a letter and not ending with '-'");
         }
         if (in.vmIds() != null && !in.vmIds().isEmpty()) {
             errors.add("vmIds belong to a DECOMMISSION order");

@@ -178,6 +178,20 @@ class CatalogServiceTest {
     // --- the order flow ----------------------------------------------------------------------------
 
     @Test
+    void anOrderForAVmNameComputeWouldRefuseIsRefusedAtOnce() {
+        String tenant = f.authority(Quota.UNLIMITED, Budget.NONE);
+        for (String name : List.of("dash-", "1st", "Upper", "a".repeat(61))) {
+            ProblemException refused = catchThrowableOfType(() -> catalog.submit(provision(tenant, "vm-s", 1, name), user),
+                    ProblemException.class);
+            assertThat(refused).as(name).isNotNull();
+            assertThat(refused.type()).as(name).isEqualTo(ProblemType.BAD_REQUEST);
+            assertThat(refused.errors()).as(name).anySatisfy(e -> assertThat(e).startsWith("name must be 1-60"));
+        }
+        assertThat(catalog.submit(provision(tenant, "vm-s", 1, "a" + "-b".repeat(29) + "9"), user).order()).isNotNull();
+    }
+
+
+    @Test
     void anOrderWithoutApprovalRunsItsVmsAndEveryStepIsStoredAuditedAndPublished() {
         String tenant = f.authority(new Quota(8, 16384L, 200, 5), Budget.NONE);
 

@@ -43,13 +43,10 @@ public class EventStreamAccess implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        String path = request.getUriInfo().getPath();
-        if (path.startsWith("/")) {
-            path = path.substring(1);
-        }
-        if (path.endsWith("/")) {
-            path = path.substring(0, path.length() - 1);
-        }
+        // by decoded path segments without their matrix parameters: the resource matches
+        // "dashboard;x=1/events" and "dashboard//events" too, so comparing the raw path would let them pass
+        String path = request.getUriInfo().getPathSegments(true).stream().map(javax.ws.rs.core.PathSegment::getPath)
+                .filter(seg -> !seg.isEmpty()).collect(java.util.stream.Collectors.joining("/"));
         if (!path.equals(PATH)) {
             return;
         }
