@@ -106,11 +106,22 @@ final class DevicePolling implements MultiCollector {
         }
     }
 
-    /** @param notAfter epoch ms after which the poll is dropped unsent (its slot is over), or {@link Long#MAX_VALUE} */
-    private record Due(State state, CompletableFuture<PollSummary> done, long notAfter) {
-        Due(State state, CompletableFuture<PollSummary> done) {
-            this(state, done, Long.MAX_VALUE);
-        }
+    /**
+     * In a cluster: the slot a scheduled poll is for, claimed in the database right before the
+     * poll is sent.
+     *
+     * @param gen the generation of the device's slot schedule this poll belongs to
+     * @param slot the slot number ({@link PollSlots})
+     * @param intervalMs the device's poll interval in milliseconds
+     */
+    private record Slot(long gen, long slot, long intervalMs) {
+    }
+
+    /**
+     * @param notAfter epoch ms after which the poll is dropped unsent (its slot is over), or {@link Long#MAX_VALUE}
+     * @param slot in a cluster, the slot to claim before sending; {@code null} for a poll outside the schedule
+     */
+    private record Due(State state, CompletableFuture<PollSummary> done, long notAfter, Slot slot) {
     }
 
     /**
@@ -470,7 +481,7 @@ final class DevicePolling implements MultiCollector {
         }
     }
 
-    /** Claims the slot in the database and polls if it is ours; then schedules the next one. */
+    /** Queues the slot's poll (claimed when it is sent, {@link #claim}); then schedules the next slot. */
     private void runSlot(State s, long gen, long slot) {
         if (closed || !s.active || s.generation.get() != gen) {
             return;
@@ -488,9 +499,31 @@ final class DevicePolling implements MultiCollector {
             schedule(s, gen, PollSlots.dueAt(d.id(), interval, current + 1) - now < 2 * SLOT_MARGIN_MS ? current + 1 : current);
             return;
         }
+        // sent before the next slot begins or not at all (a queue wait, or a pause of the whole
+        // process, must not make this slot's poll land in the next one); claimed when it is sent
+        due(s, null, PollSlots.dueAt(d.id(), interval, slot + 1) - SLOT_MARGIN_MS, new Slot(gen, slot, interval));
+        long next = Math.max(slot + 1, PollSlots.slotAt(d.id(), interval, System.currentTimeMillis()) + 1);
+        schedule(s, gen, next);
+    }
+
+    /**
+     * Claims a slot poll's slot in the database, right before it is sent: a node that dies
+     * between the claim and the send loses that slot (the next owner cannot tell it was not
+     * polled), so nothing but the send may come after the claim. When another node's lease
+     * still holds the device, the poll is tried again a second later while its slot lasts.
+     *
+     * @return whether the slot is this node's to poll now
+     */
+    private boolean claim(Due due) {
+        State s = due.state();
+        Slot slot = due.slot();
+        Device d = s.device;
+        if (closed || !s.active || s.generation.get() != slot.gen()) {
+            return false; // handed over (or stopped) while it waited in the queue
+        }
         PollLeases.Claim claim;
         try {
-            claim = leases.claim(d.id(), slot, interval);
+            claim = leases.claim(d.id(), slot.slot(), slot.intervalMs());
             if (lastClaimError != null) {
                 LOG.info("Device poller: poll slots can be claimed again");
                 lastClaimError = null;
@@ -503,29 +536,26 @@ final class DevicePolling implements MultiCollector {
                         d.name(), msg);
                 lastClaimError = msg;
             }
-            claim = null;
+            return false;
         }
         if (claim == PollLeases.Claim.CLAIMED) {
-            // sent before the next slot begins or not at all (a queue wait, or a pause of the whole
-            // process, must not make this slot's poll land in the next one)
-            due(s, null, PollSlots.dueAt(d.id(), interval, slot + 1) - SLOT_MARGIN_MS);
-        } else if (claim != null) {
-            refusals.get(claim).incrementAndGet();
-            if (claim == PollLeases.Claim.HELD_ELSEWHERE) {
-                LOG.debug("Device {}: slot {} held by another node's lease, trying again in 1 s", d.name(), slot);
-                long retryAt = System.currentTimeMillis() + 1000;
-                if (retryAt < PollSlots.dueAt(d.id(), interval, slot + 1) - 1000) {
-                    try {
-                        s.schedule = scheduler.schedule(() -> runSlot(s, gen, slot), 1000, TimeUnit.MILLISECONDS);
-                    } catch (java.util.concurrent.RejectedExecutionException e) {
-                        return;
+            return true;
+        }
+        refusals.get(claim).incrementAndGet();
+        if (claim == PollLeases.Claim.HELD_ELSEWHERE
+                && System.currentTimeMillis() + 1000 < PollSlots.dueAt(d.id(), slot.intervalMs(), slot.slot() + 1) - 1000) {
+            LOG.debug("Device {}: slot {} held by another node's lease, trying again in 1 s", d.name(), slot.slot());
+            try {
+                scheduler.schedule(() -> {
+                    if (!closed && s.active && s.generation.get() == slot.gen() && cluster.isLocalOwner(key(d.id()))) {
+                        due(s, null, due.notAfter(), slot);
                     }
-                    return;
-                }
+                }, 1000, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("poller stopped");
             }
         }
-        long next = Math.max(slot + 1, PollSlots.slotAt(d.id(), interval, System.currentTimeMillis()) + 1);
-        schedule(s, gen, next);
+        return false;
     }
 
     /** Extends this node's poll leases (every second, in a cluster). */
@@ -551,10 +581,10 @@ final class DevicePolling implements MultiCollector {
     }
 
     private void due(State s, CompletableFuture<PollSummary> done) {
-        due(s, done, Long.MAX_VALUE);
+        due(s, done, Long.MAX_VALUE, null);
     }
 
-    private void due(State s, CompletableFuture<PollSummary> done, long notAfter) {
+    private void due(State s, CompletableFuture<PollSummary> done, long notAfter, Slot slot) {
         if (!polling.add(s.device.id())) {
             skipped.incrementAndGet();
             if (done != null) {
@@ -563,7 +593,7 @@ final class DevicePolling implements MultiCollector {
             }
             return;
         }
-        queue.add(new Due(s, done, notAfter));
+        queue.add(new Due(s, done, notAfter, slot));
         drain();
     }
 
@@ -599,7 +629,13 @@ final class DevicePolling implements MultiCollector {
                 }
             }
             SnmpTarget target = inventory.target(device).withTimeout(timeout).withRetries(retries);
-            stage = snmp.poll(target, new PollRequest(scalars, base.walks()))
+            PollRequest request = new PollRequest(scalars, base.walks());
+            if (due.slot() != null && !claim(due)) {
+                polling.remove(device.id());
+                permits.release(); // drain's loop goes on with the next
+                return;
+            }
+            stage = snmp.poll(target, request)
                     .thenApply(result -> cluster != null && due.done() == null && !s.active
                             // handed over while in flight: the new owner's samples count, not these
                             ? summary(device, result, 0, "handed over to another member while polled")
@@ -621,7 +657,16 @@ final class DevicePolling implements MultiCollector {
             if (error != null) {
                 LOG.error("Poll of device {} failed unexpectedly", device.name(), error);
             }
-            drain();
+            if (cluster == null) {
+                drain();
+            } else {
+                // the next polls' claims ask the database: not on the SNMP client's completion thread
+                try {
+                    scheduler.execute(this::drain);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    LOG.debug("poller stopped");
+                }
+            }
         });
     }
 
