@@ -115,6 +115,18 @@ public interface HypervisorConnection extends AutoCloseable {
      */
     void onDomainChange(Consumer<String> listener);
 
+    /**
+     * @return whether this hypervisor's state belongs to this connection alone and starts anew
+     *         with every connection, so that a domain missing right after connecting was
+     *         forgotten, not undefined: libvirt's test driver opened on a node XML file
+     *         ({@code test:///path/node.xml}), whose domains live in the connecting process's
+     *         memory. {@code false} for real hypervisors and for {@code test:///default}
+     *         (shared by the process's connections)
+     */
+    default boolean forgetsDomainsOnReconnect() {
+        return false;
+    }
+
     /** @return whether the connection is still usable (keepalive answered) */
     boolean isAlive();
 

@@ -125,7 +125,12 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
                         .orElse(false);
                 store.updateHostStatus(host.id(), cap.cpuCores(), cap.ramMib(), -1, true,
                         wasDown ? hostEvent("host.up", host, "connected again") : null);
-                ComputeServiceImpl.this.connections.submit(() -> resync(host.id()));
+                ComputeServiceImpl.this.connections.submit(() -> {
+                    if (connection.forgetsDomainsOnReconnect()) {
+                        restoreForgotten(host.id(), connection);
+                    }
+                    resync(host.id());
+                });
             }
 
             @Override
@@ -987,6 +992,55 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
     }
 
     // --- reconciliation --------------------------------------------------------------------------
+
+    /**
+     * Defines Verbund's VMs again on a hypervisor that starts empty with every connection
+     * ({@link HypervisorConnection#forgetsDomainsOnReconnect()}: the demo's test-driver hosts), so
+     * that they survive a restart of the node and a change of the host's owner in a cluster. Each
+     * VM stored RUNNING, PAUSED, STOPPED or UNKNOWN whose domain is missing is defined with its
+     * UUID, domain name, vCPUs, RAM (MiB) and disk (GiB, a new empty volume in the configured
+     * storage pool, on the configured network; the MAC address is libvirt's new pick); those stored
+     * RUNNING are started. The resync that follows records what the host then shows. A VM that
+     * cannot be defined is logged and left to that resync (as a missing domain).
+     */
+    void restoreForgotten(String hostId, HypervisorConnection c) {
+        Host host = store.host(hostId).orElse(null);
+        if (host == null) {
+            return;
+        }
+        java.util.Set<String> present;
+        try {
+            present = new java.util.HashSet<>(c.domains().stream().map(DomainInfo::uuid).toList());
+        } catch (RuntimeException e) {
+            LOG.warn("host {}: domains not listed, VMs not restored: {}", host.name(), e.getMessage());
+            return;
+        }
+        int restored = 0;
+        for (Vm vm : store.vmsOnHost(hostId)) {
+            boolean wanted = switch (vm.state()) {
+                case RUNNING, PAUSED, STOPPED, UNKNOWN -> true;
+                case PROVISIONING, FAILED, DELETED -> false;
+            };
+            if (!wanted || present.contains(vm.id())) {
+                continue;
+            }
+            try {
+                c.define(new DomainSpec(vm.id(), domainName(vm), vm.vcpu(), vm.ramMib(), vm.diskGib(), null,
+                        config.storage_pool(), config.network()));
+                if (vm.state() == VmState.RUNNING) {
+                    c.start(vm.id());
+                }
+                restored++;
+            } catch (RuntimeException e) {
+                LOG.error("host {} ({}): VM {} not defined again after the test driver forgot it: {}", host.name(),
+                        host.uri(), vm.name(), e.getMessage());
+            }
+        }
+        if (restored > 0) {
+            LOG.info("host {} ({}) starts empty with every connection (libvirt test driver): {} VM(s) defined again",
+                    host.name(), host.uri(), restored);
+        }
+    }
 
     /**
      * Brings the stored state of every VM of a host in line with the hypervisor.

@@ -557,14 +557,15 @@ class ComputeServiceImplTest {
 
     @Test
     void aHostThatListsNoneOfItsVmsMakesThemUnknownNotDeleted() {
+        provider.actAsRealHypervisor(); // a test-driver host would get its VMs defined again (next test)
         Host host = enabledHost("kvm-1", kvm8Uri);
         Vm a = compute.createVm(request("web-1", tenant, 1, 512));
         Vm b = compute.createVm(request("web-2", tenant, 1, 512));
         awaitEvents(b.id(), tuple("vm.created", "STOPPED"), tuple("vm.state-changed", "RUNNING"));
         int before = events.size();
         // the connection dies; the reconnect reaches a hypervisor that has none of the domains (every
-        // connection to a test-driver node file is a fresh one: what a restarted node sees, or on a real
-        // host a wrong URI)
+        // connection to a test-driver node file is a fresh one; here it stands for a real host behind a
+        // wrong URI)
         connection(kvm8Uri).close();
         await().atMost(WAIT).untilAsserted(() -> assertThat(provider.handedOut(kvm8Uri)).hasSize(2));
         awaitEnabled(host.id());
@@ -577,6 +578,27 @@ class ComputeServiceImplTest {
         assertThat(compute.delete(a.id()).state()).isEqualTo(VmState.DELETED);
         assertThat(compute.delete(b.id()).state()).isEqualTo(VmState.DELETED);
         assertThat(load(host.id()).ramMib()).isZero();
+    }
+
+    @Test
+    void aTestDriverHostThatForgotItsDomainsGetsThemDefinedAgain() {
+        Host host = enabledHost("kvm-1", kvm8Uri);
+        Vm a = compute.createVm(request("web-1", tenant, 1, 512));
+        Vm b = compute.createVm(request("web-2", tenant, 1, 512));
+        awaitEvents(b.id(), tuple("vm.created", "STOPPED"), tuple("vm.state-changed", "RUNNING"));
+        int before = events.size();
+        // the connection dies (the VMs are UNKNOWN meanwhile); the reconnect reaches a new, empty
+        // test-driver hypervisor, where the VMs are defined again: shut off, since while UNKNOWN
+        // nobody knows whether they ran
+        connection(kvm8Uri).close();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(provider.handedOut(kvm8Uri)).hasSize(2));
+        awaitEnabled(host.id());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(List.of(compute.vm(a.id()).orElseThrow().state(),
+                compute.vm(b.id()).orElseThrow().state())).containsOnly(VmState.STOPPED));
+        assertThat(connection(kvm8Uri).domains()).extracting(DomainInfo::uuid).containsExactlyInAnyOrder(a.id(), b.id());
+        assertThat(compute.start(a.id()).state()).isEqualTo(VmState.RUNNING);
+        assertThat(events.subList(before, events.size())).extracting(DomainEvent::type).doesNotContain("vm.deleted");
+        assertThat(load(host.id()).ramMib()).isEqualTo(1024);
     }
 
     @Test

@@ -81,4 +81,47 @@ class HostOwnershipTest {
         assertThat(hostEvents).filteredOn(e -> host.id().equals(e.payload().get("hostId")))
                 .extracting(DomainEvent::type).doesNotContain("host.down");
     }
+
+    /**
+     * A test-driver host on a node file starts empty with every connection (the demo's hosts): when
+     * its ownership moves, the new owner defines Verbund's VMs there again, running ones running,
+     * so they are neither UNKNOWN nor DELETED and no event says otherwise.
+     */
+    @Test
+    void aNewOwnerOfATestDriverHostDefinesItsVmsAgain() {
+        List<DomainEvent> vmEvents = fixture.events("restore-test", e -> e.type().startsWith("vm."));
+        TestDriverProvider provider = new TestDriverProvider(fixture.libvirt());
+        JdbcDatabase db = fixture.database(dir);
+        ComputeConfig config = Configs.of(ComputeConfig.class, "keepalive_check_s", 1L, "sync_interval_s", 86_400L);
+        AtomicReference<String> owner = new AtomicReference<>("a");
+        ComputeServiceImpl a = fixture.service(db, provider, config, id -> "a".equals(owner.get()));
+        ComputeServiceImpl b = fixture.service(db, provider, config, id -> "b".equals(owner.get()));
+        String uri = ComputeFixture.testDriverCopy(dir, "kvm8.xml", "demo-host.xml");
+        Host host = awaitHost(a, a.registerHost(new NewHost("demo", uri, "ber-1", null, null, 0L)).id(), HostState.ENABLED,
+                WAIT);
+        b.ownershipChanged();
+        Vm running = a.createVm(new VmRequest("web-1", tenant, null, 1, 256, 1, null, null, null, null));
+        Vm stopped = a.stop(a.createVm(new VmRequest("web-2", tenant, null, 1, 256, 1, null, null, null, null)).id());
+        Vm third = a.createVm(new VmRequest("web-3", tenant, null, 2, 512, 2, null, null, null, null));
+        assertThat(stopped.state()).isEqualTo(VmState.STOPPED);
+        await().atMost(WAIT).until(() -> vmEvents.size() >= 7); // 3 created, 3 started, 1 stopped
+        int before = vmEvents.size();
+
+        owner.set("b");
+        a.ownershipChanged();
+        b.ownershipChanged();
+        await().atMost(WAIT).until(() -> b.isConnected(host.id()));
+        // the new connection is a new, empty hypervisor: the VMs are there again as they were
+        await().atMost(WAIT).untilAsserted(() -> assertThat(b.unmanagedDomains(host.id())).isEmpty());
+        assertThat(b.vm(running.id()).orElseThrow().state()).isEqualTo(VmState.RUNNING);
+        assertThat(b.vm(stopped.id()).orElseThrow().state()).isEqualTo(VmState.STOPPED);
+        assertThat(b.vm(third.id()).orElseThrow().state()).isEqualTo(VmState.RUNNING);
+        // they are domains of that hypervisor: operations on them work
+        assertThat(b.stop(running.id()).state()).isEqualTo(VmState.STOPPED);
+        assertThat(b.start(stopped.id()).state()).isEqualTo(VmState.RUNNING);
+        assertThat(b.resize(running.id(), 2, 512).vcpu()).isEqualTo(2);
+        await().atMost(WAIT).until(() -> vmEvents.size() >= before + 3);
+        assertThat(vmEvents.subList(before, vmEvents.size())).as("only the changes made after the hand-over")
+                .extracting(DomainEvent::type).containsExactlyInAnyOrder("vm.state-changed", "vm.state-changed", "vm.resized");
+    }
 }

@@ -57,6 +57,8 @@ final class TestDriverProvider implements ComputeProvider {
         void before(String uri, HypervisorConnection real, String method, Object[] args);
     }
 
+    private volatile boolean asRealHypervisor;
+
     TestDriverProvider(LibvirtProvider libvirt) {
         this.libvirt = libvirt;
     }
@@ -105,6 +107,16 @@ final class TestDriverProvider implements ComputeProvider {
         return refused.get();
     }
 
+    /**
+     * From now on the connections handed out say that they keep their domains across connections
+     * ({@link HypervisorConnection#forgetsDomainsOnReconnect()} false), as a real hypervisor does:
+     * a test-driver node file then stands for a real host that lists none of Verbund's domains (a
+     * wrong URI), which cannot be made otherwise here.
+     */
+    void actAsRealHypervisor() {
+        asRealHypervisor = true;
+    }
+
     /** The next connection handed out fails its first {@code capacity()} with a CONNECTION error. */
     void failNextCapacity() {
         failNextCapacity.set(true);
@@ -118,6 +130,9 @@ final class TestDriverProvider implements ComputeProvider {
                     if (m.getName().equals("capacity") && failed.compareAndSet(false, true)) {
                         throw new ComputeException(ComputeException.Kind.CONNECTION, "host " + uri
                                 + ": read capacity: Cannot recv data: Connection reset by peer", null);
+                    }
+                    if (asRealHypervisor && m.getName().equals("forgetsDomainsOnReconnect")) {
+                        return false;
                     }
                     Hook h = hook;
                     if (h != null) {

@@ -473,6 +473,11 @@ final class LibvirtConnection implements HypervisorConnection {
         });
     }
 
+    @Override
+    public boolean forgetsDomainsOnReconnect() {
+        return uri.startsWith("test:///") && !uri.equals("test:///default");
+    }
+
     /** Whether this host's volumes hold no data that a migration would have to copy: the test driver's. */
     private boolean holdsNoDiskData() {
         return uri.startsWith("test:");
