@@ -1,0 +1,220 @@
+package de.sid.verbund.compute.libvirt.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import de.sid.verbund.compute.spi.ComputeException;
+import de.sid.verbund.compute.spi.ComputeException.Kind;
+import de.sid.verbund.compute.spi.DomainExport;
+import de.sid.verbund.compute.spi.DomainInfo;
+import de.sid.verbund.compute.spi.DomainSpec;
+import de.sid.verbund.compute.spi.DomainState;
+import de.sid.verbund.testsupport.Configs;
+import de.sid.verbund.testsupport.LibvirtDaemon;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.libvirt.StoragePool;
+import org.libvirt.StorageVol;
+
+/**
+ * Cold migration of a domain with its disk content between two real libvirt daemons: two
+ * {@code libvirtd} processes in session mode ({@link LibvirtDaemon}), each with a {@code dir}
+ * storage pool {@value #POOL}, stand for two hosts. Domains are real qemu domains (defined, never
+ * started: qemu's binary is probed, no guest runs). The volume travels through libvirt's volume
+ * download and upload streams ({@link VolumeStreams}); the test compares the two volume files
+ * byte for byte (SHA-256).
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class LibvirtDaemonMigrationTest {
+    private static final String POOL = "vms";
+
+    @TempDir
+    static Path dir;
+    private static LibvirtDaemon hostA;
+    private static LibvirtDaemon hostB;
+    private static LibvirtProvider provider;
+
+    private LibvirtConnection source;
+    private LibvirtConnection target;
+
+    @BeforeAll
+    static void startDaemons() throws Exception {
+        hostA = LibvirtDaemon.start(dir.resolve("a"));
+        hostB = LibvirtDaemon.start(dir.resolve("b"));
+        provider = new LibvirtProvider(Configs.of(LibvirtProvider.Config.class));
+        for (LibvirtDaemon d : List.of(hostA, hostB)) {
+            try (LibvirtConnection c = (LibvirtConnection) provider.connect(d.uri())) {
+                c.libvirt().storagePoolCreateXML("<pool type='dir'><name>" + POOL + "</name><target><path>"
+                        + d.poolDirectory(POOL) + "</path></target></pool>", 0);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopDaemons() {
+        if (provider != null) {
+            provider.deactivate();
+        }
+        if (hostA != null) {
+            hostA.close();
+        }
+        if (hostB != null) {
+            hostB.close();
+        }
+    }
+
+    @BeforeEach
+    void connect() {
+        source = (LibvirtConnection) provider.connect(hostA.uri());
+        target = (LibvirtConnection) provider.connect(hostB.uri());
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (LibvirtConnection c : List.of(source, target)) {
+            for (DomainInfo d : c.domains()) {
+                c.undefine(d.uuid(), true);
+            }
+            StoragePool pool = c.libvirt().storagePoolLookupByName(POOL);
+            pool.refresh(0);
+            for (String v : pool.listVolumes()) {
+                pool.storageVolLookupByName(v).delete(0);
+            }
+            c.close();
+        }
+        assertThat(provider.openConnections()).as("the copy's own connection to the source is closed").isZero();
+    }
+
+    @Test
+    void domainArrivesOnTheOtherHostWithTheSameDiskBytes() throws Exception {
+        String uuid = UUID.randomUUID().toString();
+        source.define(new DomainSpec(uuid, "web-1", 1, 256, 1, null, POOL, "default"));
+        Path disk = hostA.dir().resolve("pools").resolve(POOL).resolve("web-1.qcow2");
+        writeQcow2WithData(disk, 24 << 20);
+        String sha = sha256(disk);
+
+        DomainExport export = source.exportDomain(uuid);
+
+        assertThat(export.sourceUri()).isEqualTo(hostA.uri());
+        assertThat(export.contentBytes()).isEqualTo(Files.size(disk)).isGreaterThan(24 << 20);
+        assertThat(export.format()).isEqualTo("qcow2");
+        assertThat(export.capacityBytes()).isEqualTo(1L << 30);
+
+        DomainInfo imported = target.importDomain(export);
+
+        assertThat(imported).isEqualTo(new DomainInfo(uuid, "web-1", DomainState.SHUTOFF, 1, 256));
+        Path copy = hostB.dir().resolve("pools").resolve(POOL).resolve("web-1.qcow2");
+        assertThat(Files.size(copy)).isEqualTo(Files.size(disk));
+        assertThat(sha256(copy)).as("the target volume holds the source's bytes").isEqualTo(sha);
+        StorageVol volume = target.libvirt().storagePoolLookupByName(POOL).storageVolLookupByName("web-1.qcow2");
+        assertThat(volume.getInfo().capacity).isEqualTo(1L << 30);
+        assertThat(LibvirtXml.volumeFormat(volume.getXMLDesc(0))).contains("qcow2");
+        assertThat(LibvirtXml.firstMac(target.domainXml(uuid))).isEqualTo(LibvirtXml.firstMac(source.domainXml(uuid)));
+        // the source is only read: the service removes it after recording the move
+        assertThat(source.domain(uuid)).isPresent();
+        assertThat(sha256(disk)).isEqualTo(sha);
+    }
+
+    @Test
+    void aCopyThatFailsLeavesNoVolumeOnTheTarget() throws Exception {
+        String uuid = UUID.randomUUID().toString();
+        source.define(new DomainSpec(uuid, "web-2", 1, 256, 1, null, POOL, "default"));
+        Path disk = hostA.dir().resolve("pools").resolve(POOL).resolve("web-2.qcow2");
+        writeQcow2WithData(disk, 1 << 20);
+        DomainExport export = source.exportDomain(uuid);
+        // the source daemon (user nobody) can no longer read the file: its download fails
+        Files.setPosixFilePermissions(disk, PosixFilePermissions.fromString("---------"));
+
+        ComputeException e = catchThrowableOfType(() -> target.importDomain(export), ComputeException.class);
+
+        assertThat(e.getMessage()).contains(hostB.uri(), "web-2", "copy volume vms/web-2.qcow2", hostA.uri());
+        assertThat(e.getMessage()).containsIgnoringCase("permission denied");
+        assertThat(target.domains()).isEmpty();
+        assertThat(target.libvirt().storagePoolLookupByName(POOL).listVolumes()).as("the new volume is deleted again")
+                .isEmpty();
+        Files.setPosixFilePermissions(disk, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @Test
+    void aSourceVolumeGoneSinceTheExportIsNotFoundAndCreatesNothing() throws Exception {
+        String uuid = UUID.randomUUID().toString();
+        source.define(new DomainSpec(uuid, "web-3", 1, 256, 1, null, POOL, "default"));
+        DomainExport export = source.exportDomain(uuid);
+        source.undefine(uuid, true);
+
+        ComputeException e = catchThrowableOfType(() -> target.importDomain(export), ComputeException.class);
+
+        assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND);
+        assertThat(e.getMessage()).contains(hostA.uri(), "has no volume vms/web-3.qcow2 any more");
+        assertThat(target.domains()).isEmpty();
+        assertThat(target.libvirt().storagePoolLookupByName(POOL).listVolumes()).isEmpty();
+    }
+
+    @Test
+    void anUnreachableSourceIsAConnectionFailureAndCreatesNothing() throws Exception {
+        String uuid = UUID.randomUUID().toString();
+        source.define(new DomainSpec(uuid, "web-4", 1, 256, 1, null, POOL, "default"));
+        DomainExport export = source.exportDomain(uuid);
+        DomainExport gone = new DomainExport(export.uuid(), export.name(), export.xml(), export.storagePool(),
+                export.volume(), export.capacityBytes(), export.format(),
+                "qemu+unix:///session?socket=" + dir.resolve("nothing-listens-here"), export.contentBytes());
+
+        ComputeException e = catchThrowableOfType(() -> target.importDomain(gone), ComputeException.class);
+
+        assertThat(e.kind()).isEqualTo(Kind.CONNECTION);
+        assertThat(e.getMessage()).contains("cannot connect to host qemu+unix:///session?socket=");
+        assertThat(target.libvirt().storagePoolLookupByName(POOL).listVolumes()).isEmpty();
+    }
+
+    /**
+     * Replaces the (empty) qcow2 volume file with a qcow2 image of the same virtual size whose
+     * first {@code dataBytes} bytes are random, made with {@code qemu-img convert}, keeping the
+     * file's owner and mode.
+     */
+    static void writeQcow2WithData(Path volume, int dataBytes) throws IOException, InterruptedException {
+        Path raw = volume.resolveSibling(volume.getFileName() + ".raw");
+        byte[] data = new byte[dataBytes];
+        new Random(42).nextBytes(data);
+        Files.write(raw, data);
+        Path image = volume.resolveSibling(volume.getFileName() + ".new");
+        Process p = new ProcessBuilder("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(),
+                image.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+        Process resize = new ProcessBuilder("qemu-img", "resize", "-f", "qcow2", image.toString(), "1G")
+                .redirectErrorStream(true).start();
+        String out2 = new String(resize.getInputStream().readAllBytes());
+        assertThat(resize.waitFor()).as(out2).isZero();
+        Files.delete(raw);
+        var owner = Files.getOwner(volume);
+        Files.move(image, volume, StandardCopyOption.REPLACE_EXISTING);
+        Files.setOwner(volume, owner);
+        Files.setPosixFilePermissions(volume, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    static String sha256(Path file) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+}
