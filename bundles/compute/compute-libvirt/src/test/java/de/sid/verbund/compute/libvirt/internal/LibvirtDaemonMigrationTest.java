@@ -41,6 +41,11 @@ import org.libvirt.StorageVol;
  * started: qemu's binary is probed, no guest runs). The volume travels through libvirt's volume
  * download and upload streams ({@link VolumeStreams}); the test compares the two volume files
  * byte for byte (SHA-256).
+ *
+ * <p>The first test copies {@code -Dverbund.test.copy.mib} MiB of random data (default 24) and
+ * prints the copy's rate, e.g. {@code mvn -o -pl bundles/compute/compute-libvirt -am verify
+ * -Dtest=LibvirtDaemonMigrationTest#domainArrivesOnTheOtherHostWithTheSameDiskBytes
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dverbund.test.copy.mib=256}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LibvirtDaemonMigrationTest {
@@ -108,17 +113,22 @@ class LibvirtDaemonMigrationTest {
         String uuid = UUID.randomUUID().toString();
         source.define(new DomainSpec(uuid, "web-1", 1, 256, 1, null, POOL, "default"));
         Path disk = hostA.dir().resolve("pools").resolve(POOL).resolve("web-1.qcow2");
-        writeQcow2WithData(disk, 24 << 20);
+        int mib = Integer.getInteger("verbund.test.copy.mib", 24);
+        writeQcow2WithData(disk, mib << 20);
         String sha = sha256(disk);
 
         DomainExport export = source.exportDomain(uuid);
 
         assertThat(export.sourceUri()).isEqualTo(hostA.uri());
-        assertThat(export.contentBytes()).isEqualTo(Files.size(disk)).isGreaterThan(24 << 20);
+        assertThat(export.contentBytes()).isEqualTo(Files.size(disk)).isGreaterThan((long) mib << 20);
         assertThat(export.format()).isEqualTo("qcow2");
         assertThat(export.capacityBytes()).isEqualTo(1L << 30);
 
+        long started = System.nanoTime();
         DomainInfo imported = target.importDomain(export);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf(java.util.Locale.ROOT, "import of a domain with a %d-byte volume between two libvirtd: "
+                + "%.2f s, %.0f MiB/s%n", export.contentBytes(), seconds, export.contentBytes() / seconds / (1 << 20));
 
         assertThat(imported).isEqualTo(new DomainInfo(uuid, "web-1", DomainState.SHUTOFF, 1, 256));
         Path copy = hostB.dir().resolve("pools").resolve(POOL).resolve("web-1.qcow2");
