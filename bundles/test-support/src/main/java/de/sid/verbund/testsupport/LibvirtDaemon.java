@@ -1,12 +1,21 @@
 package de.sid.verbund.testsupport;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -103,6 +112,54 @@ public final class LibvirtDaemon implements AutoCloseable {
             Files.setOwner(p, nobody);
         }
         return p;
+    }
+
+    /**
+     * Replaces a qcow2 volume's file by a qcow2 image whose first {@code dataBytes} bytes are
+     * random (seeded, so the same every run), made with {@code qemu-img convert} and resized to
+     * {@code virtualSize}; the file keeps its owner and gets mode 0600, as libvirt made it.
+     *
+     * @param virtualSize the image's virtual size in {@code qemu-img} notation, e.g. {@code 1G}
+     */
+    public static void writeQcow2(Path volume, int dataBytes, String virtualSize) throws IOException,
+            InterruptedException {
+        Path raw = volume.resolveSibling(volume.getFileName() + ".raw");
+        byte[] data = new byte[dataBytes];
+        new Random(42).nextBytes(data);
+        Files.write(raw, data);
+        Path image = volume.resolveSibling(volume.getFileName() + ".new");
+        try {
+            run("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), image.toString());
+            run("qemu-img", "resize", "-f", "qcow2", image.toString(), virtualSize);
+        } finally {
+            Files.deleteIfExists(raw);
+        }
+        UserPrincipal owner = Files.getOwner(volume);
+        Files.move(image, volume, StandardCopyOption.REPLACE_EXISTING);
+        Files.setOwner(volume, owner);
+        Files.setPosixFilePermissions(volume, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /** @return the file's SHA-256, hex */
+    public static String sha256(Path file) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static void run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
+        }
     }
 
     /** @return whether the daemon still runs */

@@ -11,17 +11,10 @@ import de.sid.verbund.compute.spi.DomainSpec;
 import de.sid.verbund.compute.spi.DomainState;
 import de.sid.verbund.testsupport.Configs;
 import de.sid.verbund.testsupport.LibvirtDaemon;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -114,8 +107,8 @@ class LibvirtDaemonMigrationTest {
         source.define(new DomainSpec(uuid, "web-1", 1, 256, 1, null, POOL, "default"));
         Path disk = hostA.dir().resolve("pools").resolve(POOL).resolve("web-1.qcow2");
         int mib = Integer.getInteger("verbund.test.copy.mib", 24);
-        writeQcow2WithData(disk, mib << 20);
-        String sha = sha256(disk);
+        LibvirtDaemon.writeQcow2(disk, mib << 20, "1G");
+        String sha = LibvirtDaemon.sha256(disk);
 
         DomainExport export = source.exportDomain(uuid);
 
@@ -133,14 +126,14 @@ class LibvirtDaemonMigrationTest {
         assertThat(imported).isEqualTo(new DomainInfo(uuid, "web-1", DomainState.SHUTOFF, 1, 256));
         Path copy = hostB.dir().resolve("pools").resolve(POOL).resolve("web-1.qcow2");
         assertThat(Files.size(copy)).isEqualTo(Files.size(disk));
-        assertThat(sha256(copy)).as("the target volume holds the source's bytes").isEqualTo(sha);
+        assertThat(LibvirtDaemon.sha256(copy)).as("the target volume holds the source's bytes").isEqualTo(sha);
         StorageVol volume = target.libvirt().storagePoolLookupByName(POOL).storageVolLookupByName("web-1.qcow2");
         assertThat(volume.getInfo().capacity).isEqualTo(1L << 30);
         assertThat(LibvirtXml.volumeFormat(volume.getXMLDesc(0))).contains("qcow2");
         assertThat(LibvirtXml.firstMac(target.domainXml(uuid))).isEqualTo(LibvirtXml.firstMac(source.domainXml(uuid)));
         // the source is only read: the service removes it after recording the move
         assertThat(source.domain(uuid)).isPresent();
-        assertThat(sha256(disk)).isEqualTo(sha);
+        assertThat(LibvirtDaemon.sha256(disk)).isEqualTo(sha);
     }
 
     @Test
@@ -148,7 +141,7 @@ class LibvirtDaemonMigrationTest {
         String uuid = UUID.randomUUID().toString();
         source.define(new DomainSpec(uuid, "web-2", 1, 256, 1, null, POOL, "default"));
         Path disk = hostA.dir().resolve("pools").resolve(POOL).resolve("web-2.qcow2");
-        writeQcow2WithData(disk, 1 << 20);
+        LibvirtDaemon.writeQcow2(disk, 1 << 20, "1G");
         DomainExport export = source.exportDomain(uuid);
         // the source daemon (user nobody) can no longer read the file: its download fails
         Files.setPosixFilePermissions(disk, PosixFilePermissions.fromString("---------"));
@@ -192,39 +185,5 @@ class LibvirtDaemonMigrationTest {
         assertThat(e.kind()).isEqualTo(Kind.CONNECTION);
         assertThat(e.getMessage()).contains("cannot connect to host qemu+unix:///session?socket=");
         assertThat(target.libvirt().storagePoolLookupByName(POOL).listVolumes()).isEmpty();
-    }
-
-    /**
-     * Replaces the (empty) qcow2 volume file with a qcow2 image of the same virtual size whose
-     * first {@code dataBytes} bytes are random, made with {@code qemu-img convert}, keeping the
-     * file's owner and mode.
-     */
-    static void writeQcow2WithData(Path volume, int dataBytes) throws IOException, InterruptedException {
-        Path raw = volume.resolveSibling(volume.getFileName() + ".raw");
-        byte[] data = new byte[dataBytes];
-        new Random(42).nextBytes(data);
-        Files.write(raw, data);
-        Path image = volume.resolveSibling(volume.getFileName() + ".new");
-        Process p = new ProcessBuilder("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(),
-                image.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as(out).isZero();
-        Process resize = new ProcessBuilder("qemu-img", "resize", "-f", "qcow2", image.toString(), "1G")
-                .redirectErrorStream(true).start();
-        String out2 = new String(resize.getInputStream().readAllBytes());
-        assertThat(resize.waitFor()).as(out2).isZero();
-        Files.delete(raw);
-        var owner = Files.getOwner(volume);
-        Files.move(image, volume, StandardCopyOption.REPLACE_EXISTING);
-        Files.setOwner(volume, owner);
-        Files.setPosixFilePermissions(volume, PosixFilePermissions.fromString("rw-------"));
-    }
-
-    static String sha256(Path file) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(md.digest());
     }
 }
