@@ -79,22 +79,26 @@ public interface HypervisorConnection extends AutoCloseable {
      * @throws ComputeException {@link ComputeException.Kind#NOT_FOUND} for no such domain (or
      *         volume), {@link ComputeException.Kind#INVALID_STATE} when it is not shut off,
      *         {@link ComputeException.Kind#UNSUPPORTED} when the provider cannot move this domain
-     *         (its disks are not one storage pool volume, or it cannot carry the disk content to
-     *         another host), with the reason
+     *         (e.g. its disks are not one storage pool volume), with the reason
      */
     DomainExport exportDomain(String uuid);
 
     /**
      * Defines an exported domain on this host: creates its system volume (same pool, name,
-     * capacity and format) and defines the domain with the same UUID, name and definition, shut
-     * off. Whether the volume receives the old volume's content is the provider's to document; a
-     * provider that cannot copy it must refuse {@link #exportDomain} rather than define a domain
-     * with an empty disk. Changes nothing when it fails.
+     * capacity and format), copies the volume's content from {@link DomainExport#sourceUri()}
+     * ({@link DomainExport#contentBytes()} bytes, verified by count), and defines the domain with
+     * the same UUID, name and definition, shut off. The source is only read. Changes nothing on
+     * this host when it fails: a half-copied volume is deleted again. Takes about as long as the
+     * copy.
      *
      * @return the defined domain
      * @throws ComputeException {@link ComputeException.Kind#NAME_TAKEN} when this host already has
      *         a domain of that name or UUID, or a volume of that name (left over?);
-     *         {@link ComputeException.Kind#NOT_FOUND} when it has no such storage pool
+     *         {@link ComputeException.Kind#NOT_FOUND} when it has no such storage pool, or the
+     *         source volume is gone; {@link ComputeException.Kind#NO_SPACE} when the pool is full;
+     *         {@link ComputeException.Kind#UNSUPPORTED} when either host cannot stream volumes;
+     *         {@link ComputeException.Kind#CONNECTION} when the source cannot be reached;
+     *         {@link ComputeException.Kind#FAILED} when the copied byte counts differ
      */
     DomainInfo importDomain(DomainExport export);
 

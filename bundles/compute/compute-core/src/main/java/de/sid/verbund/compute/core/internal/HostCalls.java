@@ -50,6 +50,12 @@ final class HostCalls {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /**
+     * The slowest volume copy rate a forwarded {@code importDomain} waits for, bytes/s (10 MiB/s):
+     * the call's timeout grows by the export's content bytes at this rate.
+     */
+    static final long IMPORT_MIN_BYTES_PER_S = 10L << 20;
+
     private final ClusterService cluster;
     private final Duration timeout;
 
@@ -315,8 +321,10 @@ final class HostCalls {
 
         @Override
         public DomainInfo importDomain(DomainExport export) {
-            return as(call(new Call(host.id(), "importDomain", null, null, null, export, null, null, null, null, null)),
-                    DomainInfo.class);
+            // the owner copies the volume's content: the call may take as long as that at the slowest rate expected
+            Duration copy = Duration.ofSeconds(export.contentBytes() / IMPORT_MIN_BYTES_PER_S);
+            return as(call(new Call(host.id(), "importDomain", null, null, null, export, null, null, null, null, null),
+                    timeout.plus(copy)), DomainInfo.class);
         }
 
         @Override

@@ -53,7 +53,8 @@ final class LibvirtConnection implements HypervisorConnection {
     private static final long POLL_MILLIS = 200;
 
     private final String uri;
-    private final Connect connect;
+    private final StreamingConnect connect;
+    private final Opener opener;
     private final Runnable onClose;
     private final Object defineLock = new Object();
     private final List<LifecycleListener> listeners = new CopyOnWriteArrayList<>();
@@ -61,9 +62,22 @@ final class LibvirtConnection implements HypervisorConnection {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String domainType;
 
-    LibvirtConnection(String uri, Connect connect, Runnable onClose) {
+    /** Opens a further connection, to read a volume from the host a domain is migrated from. */
+    @FunctionalInterface
+    interface Opener {
+        StreamingConnect open(String uri) throws LibvirtException;
+    }
+
+    /**
+     * @param uri the host's URI
+     * @param connect the open connection to it, closed by {@link #close()}
+     * @param opener opens short-lived connections to other hosts for {@link #importDomain}
+     * @param onClose run once after {@link #close()}
+     */
+    LibvirtConnection(String uri, StreamingConnect connect, Opener opener, Runnable onClose) {
         this.uri = uri;
         this.connect = connect;
+        this.opener = opener;
         this.onClose = onClose;
         this.events = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "libvirt-events " + uri);
@@ -77,7 +91,7 @@ final class LibvirtConnection implements HypervisorConnection {
     }
 
     /** @return the libvirt connection, for tests that look at pools and volumes */
-    Connect libvirt() {
+    StreamingConnect libvirt() {
         return connect;
     }
 
@@ -433,16 +447,8 @@ final class LibvirtConnection implements HypervisorConnection {
 
     /**
      * Reads a shut-off domain with exactly one disk, a storage pool volume (what {@link #define}
-     * creates), for {@link #importDomain} on another host.
-     *
-     * <p>Disk content: this provider does not copy it. Copying between hosts needs libvirt's
-     * storage volume streams ({@code virStorageVolDownload} here, {@code virStorageVolUpload} on
-     * the new host, the way {@code virsh vol-download}/{@code vol-upload} do it), and libvirt-java
-     * 0.5.2 does not expose them; libvirt's test driver does not implement them either ("this
-     * function is not supported by the connection driver: virStorageVolDownload", libvirt 9.0).
-     * A test-driver volume holds no data, so an export from a {@code test:} host loses nothing;
-     * from any other host this refuses (UNSUPPORTED) rather than let the VM arrive on its new host
-     * with an empty disk while its real one is deleted.
+     * creates), for {@link #importDomain} on another host, which copies the volume from here.
+     * A {@code test:} host's volumes hold no data: its export has {@code contentBytes} 0.
      */
     @Override
     public DomainExport exportDomain(String uuid) {
@@ -457,19 +463,16 @@ final class LibvirtConnection implements HypervisorConnection {
                 throw new ComputeException(Kind.UNSUPPORTED, host() + ": " + what + ": only a domain with one disk that "
                         + "is a storage pool volume can be migrated; its disks: " + disks, null);
             }
-            if (!holdsNoDiskData()) {
-                throw new ComputeException(Kind.UNSUPPORTED, host() + ": " + what + ": this provider cannot copy the "
-                        + "disk content to another host yet (libvirt-java 0.5.2 has no volume download/upload), and "
-                        + "moving the domain without it would lose the disk", null);
-            }
             LibvirtXml.DiskSource disk = disks.get(0);
             StorageVol volume = findVolume(pool(disk.pool(), what), disk.volume());
             if (volume == null) {
                 throw new ComputeException(Kind.NOT_FOUND, host() + ": " + what + ": its volume " + disk.pool() + "/"
                         + disk.volume() + " does not exist", null);
             }
+            long content = holdsNoDiskData(uri) ? 0 : VolumeStreams.physicalSize(connect, volume);
             return new DomainExport(d.getUUIDString().toLowerCase(Locale.ROOT), d.getName(), xml, disk.pool(),
-                    disk.volume(), volume.getInfo().capacity, LibvirtXml.volumeFormat(volume.getXMLDesc(0)).orElse(null));
+                    disk.volume(), volume.getInfo().capacity, LibvirtXml.volumeFormat(volume.getXMLDesc(0)).orElse(null),
+                    uri, content);
         });
     }
 
@@ -478,54 +481,112 @@ final class LibvirtConnection implements HypervisorConnection {
         return uri.startsWith("test:///") && !uri.equals("test:///default");
     }
 
-    /** Whether this host's volumes hold no data that a migration would have to copy: the test driver's. */
-    private boolean holdsNoDiskData() {
+    /** Whether a host's volumes hold no data that a migration would have to copy: the test driver's. */
+    static boolean holdsNoDiskData(String uri) {
         return uri.startsWith("test:");
     }
 
     /**
-     * Creates the exported volume (same pool, name, capacity and format: empty, see
-     * {@link #exportDomain}) and defines the exported XML unchanged (same UUID, name, MAC). The
-     * volume is deleted again when the definition fails.
+     * Creates the exported volume (same pool, name, capacity and format), copies its content
+     * from the source host over a connection of its own ({@link VolumeStreams}: libvirt volume
+     * download there, upload here), and defines the exported XML unchanged (same UUID, name,
+     * MAC). Nothing is copied from a {@code test:} host (its volumes hold no data; and a second
+     * connection to a test-driver node is another hypervisor). The checks and the definition run
+     * under this connection's define lock, the copy does not, so other defines on this host do
+     * not wait for it. The volume is deleted again when the copy or the definition fails.
      */
     @Override
     public DomainInfo importDomain(DomainExport export) {
         if (export == null || export.xml() == null || export.name() == null || export.storagePool() == null
-                || export.volume() == null || export.capacityBytes() < 1) {
-            throw new IllegalArgumentException("export needs uuid, name, xml, storagePool, volume and a capacity: " + export);
+                || export.volume() == null || export.capacityBytes() < 1 || export.sourceUri() == null) {
+            throw new IllegalArgumentException("export needs uuid, name, xml, storagePool, volume, a capacity and "
+                    + "sourceUri: " + export);
         }
         String id = canonical(export.uuid());
         String what = "import domain " + export.name() + " (uuid " + id + ")";
+        String label = export.storagePool() + "/" + export.volume();
+        StorageVol volume;
         synchronized (defineLock) {
-            return call(what, () -> {
-                Domain byUuid = find(id);
-                if (byUuid != null) {
-                    throw new ComputeException(Kind.NAME_TAKEN, host() + ": " + what + ": the host already has domain "
-                            + describe(byUuid) + "; nothing was created", null);
-                }
-                Domain byName = findByName(export.name());
-                if (byName != null) {
-                    throw new ComputeException(Kind.NAME_TAKEN, host() + ": " + what + ": the name is taken by domain "
-                            + describe(byName) + "; nothing was created", null);
-                }
+            volume = call(what, () -> {
+                requireAbsent(id, export.name(), what);
                 StoragePool pool = pool(export.storagePool(), what);
-                String label = export.storagePool() + "/" + export.volume();
                 if (findVolume(pool, export.volume()) != null) {
                     throw new ComputeException(Kind.NAME_TAKEN, host() + ": " + what + ": volume " + label
                             + " exists already (left over?); delete it first; nothing was created", null);
                 }
-                StorageVol volume = pool.storageVolCreateXML(LibvirtXml.volume(export.volume(), export.capacityBytes(),
+                return pool.storageVolCreateXML(LibvirtXml.volume(export.volume(), export.capacityBytes(),
                         export.format()), 0);
-                try {
-                    Domain d = connect.domainDefineXML(export.xml());
-                    LOG.info("host {}: imported {} with an empty volume {} of {} bytes", uri, describe(d), label,
-                            export.capacityBytes());
-                    return info(d);
-                } catch (LibvirtException | RuntimeException e) {
-                    deleteQuietly(volume, label);
-                    throw e;
-                }
             });
+        }
+        try {
+            long copied = copyContent(export, volume, what, label);
+            synchronized (defineLock) {
+                return call(what, () -> {
+                    requireAbsent(id, export.name(), what);
+                    Domain d = connect.domainDefineXML(export.xml());
+                    LOG.info("host {}: imported {} with volume {} ({} bytes of content copied from {})", uri,
+                            describe(d), label, copied, export.sourceUri());
+                    return info(d);
+                });
+            }
+        } catch (RuntimeException e) {
+            deleteQuietly(volume, label);
+            throw e;
+        }
+    }
+
+    /** @return the bytes copied into {@code volume}: 0 from a test-driver host */
+    private long copyContent(DomainExport export, StorageVol volume, String what, String label) {
+        if (holdsNoDiskData(export.sourceUri())) {
+            return 0;
+        }
+        String source = "host " + export.sourceUri();
+        String copy = "copy volume " + label + " from " + source + " to " + host();
+        StreamingConnect from;
+        try {
+            from = opener.open(export.sourceUri());
+        } catch (LibvirtException e) {
+            throw LibvirtErrors.map(host() + ": " + what + ": cannot connect to " + source + " to copy the volume", e);
+        }
+        try {
+            return call(what, () -> {
+                StoragePool pool = lookupOrNull(() -> from.storagePoolLookupByName(export.storagePool()));
+                StorageVol original = pool == null ? null : findVolume(pool, export.volume());
+                if (original == null) {
+                    throw new ComputeException(Kind.NOT_FOUND, host() + ": " + what + ": " + source + " has no volume "
+                            + label + " any more", null);
+                }
+                long started = System.nanoTime();
+                long bytes = VolumeStreams.copy(from, original, connect, volume, copy);
+                double seconds = Math.max(1e-9, (System.nanoTime() - started) / 1e9);
+                LOG.info("{}: {} bytes in {} s ({} MiB/s)", copy, bytes, String.format(Locale.ROOT, "%.1f", seconds),
+                        String.format(Locale.ROOT, "%.1f", bytes / seconds / (1 << 20)));
+                return bytes;
+            });
+        } catch (ComputeException e) {
+            String message = e.getMessage();
+            throw new ComputeException(e.kind(), message.startsWith(host()) ? message : host() + ": " + what + ": "
+                    + message, e);
+        } finally {
+            try {
+                from.close();
+            } catch (LibvirtException e) {
+                LOG.debug("{}: closing the connection to {} failed: {}", host(), source, LibvirtErrors.text(e));
+            }
+        }
+    }
+
+    /** Refuses (NAME_TAKEN) when this host has a domain with the UUID or the name. */
+    private void requireAbsent(String id, String name, String what) throws LibvirtException {
+        Domain byUuid = find(id);
+        if (byUuid != null) {
+            throw new ComputeException(Kind.NAME_TAKEN, host() + ": " + what + ": the host already has domain "
+                    + describe(byUuid) + "; nothing was created", null);
+        }
+        Domain byName = findByName(name);
+        if (byName != null) {
+            throw new ComputeException(Kind.NAME_TAKEN, host() + ": " + what + ": the name is taken by domain "
+                    + describe(byName) + "; nothing was created", null);
         }
     }
 
@@ -744,10 +805,10 @@ final class LibvirtConnection implements HypervisorConnection {
     private void deleteQuietly(StorageVol volume, String label) {
         try {
             volume.delete(0);
-            LOG.info("host {}: deleted volume {} again after the domain definition failed", uri, label);
+            LOG.info("host {}: deleted volume {} again after the import or definition failed", uri, label);
         } catch (LibvirtException e) {
-            LOG.error("host {}: volume {} is left over: deleting it after the failed definition failed: {}", uri,
-                    label, LibvirtErrors.text(e));
+            LOG.error("host {}: volume {} is left over: deleting it after the failed import or definition failed: {}",
+                    uri, label, LibvirtErrors.text(e));
         }
     }
 

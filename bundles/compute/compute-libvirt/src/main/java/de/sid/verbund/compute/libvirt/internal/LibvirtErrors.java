@@ -56,7 +56,10 @@ final class LibvirtErrors {
 
     /** @return the native libvirt error code, or {@link #UNKNOWN_OR_NEWER} for codes from 80 on */
     static int code(LibvirtException e) {
-        Error error = e.getError();
+        return code(e.getError());
+    }
+
+    private static int code(Error error) {
         return error == null || error.getCode() == null ? UNKNOWN_OR_NEWER : error.getCode().ordinal();
     }
 
@@ -66,6 +69,11 @@ final class LibvirtErrors {
         return message == null ? String.valueOf(e.getMessage()) : message.strip();
     }
 
+    private static String text(Error error) {
+        String message = error.getMessage();
+        return message == null ? "libvirt error " + code(error) : message.strip();
+    }
+
     static boolean isNotFound(LibvirtException e) {
         int code = code(e);
         return code == NO_DOMAIN || code == NO_STORAGE_VOL || code == NO_STORAGE_POOL
@@ -73,11 +81,14 @@ final class LibvirtErrors {
     }
 
     static Kind kind(LibvirtException e) {
-        int code = code(e);
-        if (isNoSpace(text(e))) {
+        return kind(e.getError(), text(e));
+    }
+
+    private static Kind kind(Error error, String text) {
+        int code = code(error);
+        if (isNoSpace(text)) {
             return Kind.NO_SPACE;
         }
-        Error error = e.getError();
         int from = error == null || error.getDomain() == null ? -1 : error.getDomain().ordinal();
         switch (code) {
             case NO_DOMAIN, NO_NETWORK, NO_STORAGE_POOL, NO_STORAGE_VOL, NO_DOMAIN_SNAPSHOT:
@@ -92,7 +103,7 @@ final class LibvirtErrors {
             case SYSTEM_ERROR, INTERNAL_ERROR:
                 return from == FROM_RPC || from == FROM_REMOTE ? Kind.CONNECTION : Kind.FAILED;
             case UNKNOWN_OR_NEWER:
-                return newerCodeKind(text(e));
+                return newerCodeKind(text);
             default:
                 return Kind.FAILED;
         }
@@ -126,5 +137,14 @@ final class LibvirtErrors {
      */
     static ComputeException map(String what, LibvirtException e) {
         return new ComputeException(kind(e), what + ": " + text(e), e);
+    }
+
+    /**
+     * For calls made without libvirt-java ({@link VolumeStreams}), with the thread's last libvirt error.
+     *
+     * @param what the operation and its object
+     */
+    static ComputeException map(String what, Error error) {
+        return new ComputeException(kind(error, text(error)), what + ": " + text(error), null);
     }
 }

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
 public class LibvirtProvider implements ComputeProvider {
     static final String PID = "de.sid.verbund.compute.libvirt";
     private static final Logger LOG = LoggerFactory.getLogger(LibvirtProvider.class);
-    private static final List<String> SCHEMES = List.of("qemu://", "qemu+ssh://", "qemu+tcp://", "test://");
+    private static final List<String> SCHEMES = List.of("qemu://", "qemu+ssh://", "qemu+tcp://", "qemu+unix://",
+            "test://");
 
     @ObjectClassDefinition(name = "Verbund libvirt provider", description = "Connections to libvirt hosts")
     public @interface Config {
@@ -105,19 +106,26 @@ public class LibvirtProvider implements ComputeProvider {
                     + SCHEMES, null);
         }
         LibvirtEventLoop.start();
-        Connect connect;
+        StreamingConnect connect;
         try {
-            connect = new Connect(uri.strip());
+            connect = openConnect(uri.strip());
         } catch (LibvirtException e) {
             throw new ComputeException(Kind.CONNECTION, "host " + uri + ": cannot connect: " + LibvirtErrors.text(e), e);
         }
-        keepalive(uri, connect);
         LibvirtConnection[] holder = new LibvirtConnection[1];
-        LibvirtConnection connection = new LibvirtConnection(uri.strip(), connect, () -> open.remove(holder[0]));
+        LibvirtConnection connection = new LibvirtConnection(uri.strip(), connect, this::openConnect,
+                () -> open.remove(holder[0]));
         holder[0] = connection;
         open.add(connection);
         LOG.info("host {}: connected", uri);
         return connection;
+    }
+
+    /** Opens a connection with keepalive: a host's own, or one to read a volume during a migration. */
+    private StreamingConnect openConnect(String uri) throws LibvirtException {
+        StreamingConnect connect = new StreamingConnect(uri);
+        keepalive(uri, connect);
+        return connect;
     }
 
     /** Local drivers (test, qemu:/// without daemon proxy) have no keepalive: that is fine. */
