@@ -16,6 +16,7 @@ import de.sid.verbund.billing.UsageRecord;
 import de.sid.verbund.billing.UsageRecorder;
 import de.sid.verbund.billing.UsageService;
 import de.sid.verbund.cluster.ClusterService;
+import de.sid.verbund.cluster.ListenerRegistration;
 import de.sid.verbund.core.Money;
 import de.sid.verbund.core.Page;
 import de.sid.verbund.core.ProblemException;
@@ -89,9 +90,47 @@ public class BillingComponent implements PriceSheetService, UsageService, UsageR
     private volatile List<Authority> budgetAuthorities;
 
     /** Cluster-wide jobs run on one member with quorum (absent: a single node runs them). */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
     volatile ClusterService cluster;
+    private volatile ListenerRegistration ownership;
+
+    /**
+     * Also listens for ownership changes: when this member becomes the monthly run's owner (its
+     * owner died or left, or this one joined), it checks the run at once, so a run the old owner
+     * left unfinished (no {@code billing_run} row) is completed seconds after the failure is
+     * detected rather than at the next check ({@code run.check.s}, an hour by default).
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetCluster")
+    void setCluster(ClusterService c) {
+        cluster = c;
+        ListenerRegistration old = ownership;
+        ownership = c.addOwnershipListener(this::ownershipChanged);
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    void unsetCluster(ClusterService c) {
+        if (cluster == c) {
+            cluster = null;
+            ListenerRegistration r = ownership;
+            ownership = null;
+            if (r != null) {
+                r.close();
+            }
+        }
+    }
+
+    private void ownershipChanged() {
+        ClusterService c = cluster;
+        if (c != null && !stopped && c.runsSingleton(MONTHLY_RUN_JOB)) {
+            try {
+                worker.execute(this::monthly);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("billing stopped");
+            }
+        }
+    }
 
     @Activate
     public BillingComponent(@Reference Database db, @Reference EventBus bus, BillingConfig config) {
@@ -170,7 +209,7 @@ public class BillingComponent implements PriceSheetService, UsageService, UsageR
      * The scheduled run of the previous month, once per period; failures are logged and tried at the next check.
      * In a cluster only the owner of the job's key runs it, and only with quorum; what makes it once per period is
      * the {@code billing_run} row inserted in the run's transaction (a member dying midway leaves no row, and the
-     * next owner runs it at its next check).
+     * next owner runs it as soon as it owns the job, {@link #setCluster}).
      */
     void monthly() {
         Billing b = billing;
@@ -196,6 +235,10 @@ public class BillingComponent implements PriceSheetService, UsageService, UsageR
     @Deactivate
     void deactivate() {
         stopped = true;
+        ListenerRegistration r = ownership;
+        if (r != null) {
+            r.close();
+        }
         worker.shutdownNow();
         Subscription s = metering;
         if (s != null) {
