@@ -169,6 +169,12 @@ class WebUiIT extends BrowserTestSupport {
         user.findElement(By.xpath("//header//button[normalize-space()='Abmelden']")).click();
         waiting(user).until(d -> !d.findElements(By.name("username")).isEmpty());
         assertThat(verbund.sendRaw("GET", "/api/session", null, "Cookie", cookie).statusCode()).isEqualTo(401);
+        // a login without a password is a bad request, a wrong password a failed login
+        String[] json = {"Content-Type", "application/json", "X-Requested-With", "fetch", "Origin", verbund.baseUrl()};
+        assertThat(verbund.sendRaw("POST", "/api/session", "{\"username\":\"steuern-user\"}", json).statusCode())
+                .isEqualTo(400);
+        assertThat(verbund.sendRaw("POST", "/api/session", "{\"username\":\"steuern-user\",\"password\":\"wrong\"}", json)
+                .statusCode()).isEqualTo(401);
     }
 
     /** The table row naming {@code text}, or null. */

@@ -58,7 +58,8 @@ public class SessionResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response login(Login body, @Context UriInfo uri, @HeaderParam("X-Forwarded-Proto") String forwardedProto) {
-        if (body == null) {
+        if (body == null || body.username() == null || body.username().isBlank() || body.password() == null
+                || body.password().isEmpty()) {
             throw ProblemException.badRequest("user name and password expected");
         }
         WebSessions.WebSession s = sessions.open(body.username(), body.password());
