@@ -425,6 +425,10 @@ final class DevicePolling implements MultiCollector {
             LOG.debug("lease of device {} not taken: {}", s.device.name(), e.getMessage());
             taken = false;
         }
+        if (taken && (!s.active || s.generation.get() != gen)) {
+            releaseRaced(s); // handed over while the lease was taken
+            return;
+        }
         if (!taken) {
             try {
                 scheduler.schedule(() -> takeLease(s, gen), 1, TimeUnit.SECONDS);
@@ -458,6 +462,15 @@ final class DevicePolling implements MultiCollector {
         String id = s.device.id();
         try {
             leases.release(id);
+        } catch (RuntimeException e) {
+            LOG.debug("lease of device {} not released (it expires by itself): {}", s.device.name(), e.getMessage());
+        }
+    }
+
+    /** Ends a lease taken or claimed while the device was handed over (the hand-over's release came first). */
+    private void releaseRaced(State s) {
+        try {
+            leases.release(s.device.id());
         } catch (RuntimeException e) {
             LOG.debug("lease of device {} not released (it expires by itself): {}", s.device.name(), e.getMessage());
         }
@@ -539,7 +552,11 @@ final class DevicePolling implements MultiCollector {
             return false;
         }
         if (claim == PollLeases.Claim.CLAIMED) {
-            return true;
+            if (s.active && s.generation.get() == slot.gen()) {
+                return true;
+            }
+            releaseRaced(s); // handed over while the claim ran
+            return false;
         }
         refusals.get(claim).incrementAndGet();
         if (claim == PollLeases.Claim.HELD_ELSEWHERE
@@ -564,7 +581,13 @@ final class DevicePolling implements MultiCollector {
             return;
         }
         try {
-            leases.renew();
+            List<String> polled = new ArrayList<>();
+            for (State s : states.values()) {
+                if (s.active) {
+                    polled.add(s.device.id());
+                }
+            }
+            leases.renew(polled);
         } catch (RuntimeException e) {
             claimErrors.incrementAndGet();
             LOG.debug("poll leases not renewed: {}", e.getMessage());

@@ -3,6 +3,7 @@ package de.sid.verbund.monitoring.core.internal;
 import de.sid.verbund.persistence.Database;
 import de.sid.verbund.persistence.PersistenceException;
 import java.sql.PreparedStatement;
+import java.util.List;
 import java.sql.ResultSet;
 
 /**
@@ -159,13 +160,38 @@ final class PollLeases {
         });
     }
 
-    /** @return how many leases this node renewed */
-    int renew() {
+    /** Devices per renewal statement (bind parameters stay far below every driver's limit). */
+    private static final int RENEW_CHUNK = 500;
+
+    /**
+     * Extends this node's unexpired leases on the given devices, those it polls. Only those: a
+     * lease this node took or claimed in a race with handing the device over (the claim
+     * committed after the release) is not kept alive by the renewals, so it expires by itself
+     * ({@code leaseSeconds}) and the device's new owner takes it then; renewing every lease of
+     * the node kept such a device unpolled for as long as the node ran.
+     *
+     * @param deviceIds the devices this node polls now
+     * @return how many leases were renewed
+     */
+    int renew(java.util.Collection<String> deviceIds) {
+        if (deviceIds.isEmpty()) {
+            return 0;
+        }
+        List<String> ids = List.copyOf(deviceIds);
         return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(renewSql)) {
-                ps.setString(1, owner);
-                return ps.executeUpdate();
+            int renewed = 0;
+            for (int from = 0; from < ids.size(); from += RENEW_CHUNK) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + RENEW_CHUNK));
+                String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
+                try (PreparedStatement ps = c.prepareStatement(renewSql + " AND device_id IN (" + marks + ")")) {
+                    ps.setString(1, owner);
+                    for (int i = 0; i < chunk.size(); i++) {
+                        ps.setString(i + 2, chunk.get(i));
+                    }
+                    renewed += ps.executeUpdate();
+                }
             }
+            return renewed;
         });
     }
 

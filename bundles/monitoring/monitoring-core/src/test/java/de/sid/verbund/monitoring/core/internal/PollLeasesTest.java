@@ -70,14 +70,14 @@ class PollLeasesTest {
         // renewed while a runs: b stays out for longer than one lease
         long until = System.nanoTime() + Duration.ofMillis(3500).toNanos();
         while (System.nanoTime() < until) {
-            assertThat(a.renew()).isEqualTo(1);
+            assertThat(a.renew(List.of(d.id()))).isEqualTo(1);
             assertThat(b.claim(d.id(), 6, 60_000)).isEqualTo(PollLeases.Claim.HELD_ELSEWHERE);
             sleep(300);
         }
         // a stops renewing (paused or dead): b takes over once the lease expired, and a's renewal is void after
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
                 .until(() -> b.claim(d.id(), 6, 60_000) == PollLeases.Claim.CLAIMED);
-        assertThat(a.renew()).isZero();
+        assertThat(a.renew(List.of(d.id()))).isZero();
         assertThat(a.claim(d.id(), 7, 60_000)).isEqualTo(PollLeases.Claim.HELD_ELSEWHERE);
 
         // a graceful hand-over: released, the other claims at once
@@ -98,7 +98,7 @@ class PollLeasesTest {
         // the stale node pauses: its lease expires, and the new owner takes it before the device's next slot
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> owner.take(d.id(), 10_000));
         assertThat(stale.claim(d.id(), 11, 10_000)).isEqualTo(PollLeases.Claim.HELD_ELSEWHERE);
-        assertThat(stale.renew()).isZero();
+        assertThat(stale.renew(List.of(d.id()))).isZero();
         assertThat(owner.claim(d.id(), 11, 10_000)).isEqualTo(PollLeases.Claim.CLAIMED);
 
         // a device never polled: taking makes its row, with no slot claimed yet
@@ -106,6 +106,25 @@ class PollLeasesTest {
         assertThat(owner.take(fresh.id(), 10_000)).isTrue();
         assertThat(stale.take(fresh.id(), 10_000)).isFalse();
         assertThat(owner.claim(fresh.id(), 1, 10_000)).isEqualTo(PollLeases.Claim.CLAIMED);
+    }
+
+    @Test
+    void onlyTheLeasesOfDevicesTheNodePollsAreRenewed() {
+        Device polled = device("sw-polled");
+        Device handedOver = device("sw-handed-over");
+        PollLeases a = new PollLeases(db, "node-a", 1);
+        PollLeases b = new PollLeases(db, "node-b", 3);
+        // a claimed both (the second in a race with handing it over to b); it polls only the first now
+        assertThat(a.claim(polled.id(), 1, 10_000)).isEqualTo(PollLeases.Claim.CLAIMED);
+        assertThat(a.claim(handedOver.id(), 1, 10_000)).isEqualTo(PollLeases.Claim.CLAIMED);
+        assertThat(b.take(handedOver.id(), 10_000)).as("a's lease runs").isFalse();
+        // a keeps renewing what it polls; the other lease expires, and b takes it
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            assertThat(a.renew(List.of(polled.id()))).isEqualTo(1);
+            return b.take(handedOver.id(), 10_000);
+        });
+        assertThat(b.claim(handedOver.id(), 2, 10_000)).isEqualTo(PollLeases.Claim.CLAIMED);
+        assertThat(b.take(polled.id(), 10_000)).as("a still holds what it polls").isFalse();
     }
 
     @Test
@@ -146,7 +165,7 @@ class PollLeasesTest {
         PollLeases a = new PollLeases(db, "node-a", 3);
         assertThat(a.claim(d.id(), 1, 10_000)).isEqualTo(PollLeases.Claim.CLAIMED);
         inventory.deleteDevice(d.id());
-        assertThat(a.renew()).isZero();
+        assertThat(a.renew(List.of(d.id()))).isZero();
         assertThat(a.claim(d.id(), 2, 10_000)).as("no row, and none can be made").isEqualTo(PollLeases.Claim.SLOT_TAKEN);
     }
 
@@ -168,7 +187,7 @@ class PollLeasesTest {
             }
             long claims = System.nanoTime() - t0;
             t0 = System.nanoTime();
-            int renewed = a.renew();
+            int renewed = a.renew(devices.stream().map(Device::id).toList());
             long renew = System.nanoTime() - t0;
             assertThat(renewed).isEqualTo(300);
             System.out.printf("poll leases on %s, round %d: 300 claims %.1f ms (%.2f ms each), renewing 300 leases %.1f ms%n",
