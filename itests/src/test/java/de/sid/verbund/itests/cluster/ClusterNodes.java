@@ -140,13 +140,10 @@ public final class ClusterNodes implements AutoCloseable {
         if (!Files.isRegularFile(dist)) {
             throw new IllegalStateException("no distribution at " + dist + " (build it: mvn -pl distribution -am package)");
         }
+        Path unpacked = unpacked(dist);
         for (int n = 1; n <= count; n++) {
             Path home = Files.createDirectories(root.resolve("node" + n));
-            Process tar = new ProcessBuilder("tar", "-xzf", dist.toString(), "-C", home.toString(), "--strip-components=1")
-                    .inheritIO().start();
-            if (tar.waitFor() != 0) {
-                throw new IOException("unpacking " + dist + " into " + home + " failed");
-            }
+            copy(unpacked, home);
             nodes.add(new Node(n, home));
         }
         for (Node n : nodes) {
@@ -168,6 +165,48 @@ public final class ClusterNodes implements AutoCloseable {
             set(n, "de.sid.verbund.persistence.cfg", "password.env", "VERBUND_DB_PASSWORD");
         }
         writeMembers();
+    }
+
+    /**
+     * The distribution unpacked once (per tar.gz: its size and time in the directory name) under
+     * {@code target/}, for {@link #copy} to every node of every cluster.
+     */
+    private static synchronized Path unpacked(Path dist) throws IOException, InterruptedException {
+        Path dir = Path.of("target", "verbund-unpacked-" + Files.size(dist) + "-" + Files.getLastModifiedTime(dist).toMillis())
+                .toAbsolutePath();
+        Path done = dir.resolve(".unpacked");
+        if (!Files.exists(done)) {
+            run(List.of("rm", "-rf", dir.toString()));
+            Files.createDirectories(dir);
+            run(List.of("tar", "-xzf", dist.toString(), "-C", dir.toString(), "--strip-components=1"));
+            Files.createFile(done);
+        }
+        return dir;
+    }
+
+    /**
+     * A node's directory from the unpacked distribution: {@code system/} (the bundle repository)
+     * and {@code lib/} hard-linked, as Karaf only reads them; everything else (etc/ the tests
+     * change, data/, bin/ …) copied.
+     */
+    private static void copy(Path unpacked, Path home) throws IOException, InterruptedException {
+        try (var entries = Files.list(unpacked)) {
+            for (Path e : entries.toList()) {
+                String name = e.getFileName().toString();
+                if (name.equals(".unpacked")) {
+                    continue;
+                }
+                boolean readOnly = name.equals("system") || name.equals("lib");
+                run(List.of("cp", readOnly ? "-al" : "-a", e.toString(), home.resolve(name).toString()));
+            }
+        }
+    }
+
+    private static void run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed");
+        }
     }
 
     /** Writes every node's {@code bind.address} and the member list ({@code address:port} of each). */
