@@ -47,7 +47,7 @@ import org.snmp4j.PDU;
  */
 @ExtendWith(SharedCluster.Use.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Order(SharedCluster.ORDER + 2)
+@Order(SharedCluster.ORDER + 1)
 class ClusterFailoverIT {
     private static final int NODES = SharedCluster.NODES;
     private static final int DEVICES = SharedCluster.DEVICES;

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * after healing, and when the majority closed the month.
  */
 @ExtendWith(SharedCluster.Use.class)
-@Order(SharedCluster.ORDER + 1)
+@Order(SharedCluster.ORDER + 2)
 class ClusterPartitionIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SKIPPED = MonthlyRunFixture.SKIPPED;

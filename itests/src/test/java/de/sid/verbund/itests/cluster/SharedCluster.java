@@ -47,7 +47,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * What a class leaves behind (authorities, hosts, orders, a closed month) stays in the schema; the
  * classes are written so that it does not change what they prove: they look at the agent's
  * requests and the nodes' log lines from their own start on, and the billing classes reopen the
- * month ({@link MonthlyRunFixture#reopenMonth()}).
+ * month ({@link MonthlyRunFixture#reopenMonth()}). Order: {@link ClusterFailoverIT} first, on the
+ * freshly booted cluster as when it booted its own, then {@link ClusterPartitionIT},
+ * {@link ClusterInFlightIT} and {@link MonthlyRunFailoverIT} (the last two kill a node; only the
+ * first of them needs a restart).
  */
 public final class SharedCluster implements ExtensionContext.Store.CloseableResource {
     /** Order of the cluster classes (JUnit {@code ClassOrderer.OrderAnnotation}): after every other class. */
