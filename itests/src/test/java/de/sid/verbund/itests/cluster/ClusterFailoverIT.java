@@ -4,18 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import de.sid.verbund.monitoring.inventory.PollSlots;
-import de.sid.verbund.monitoring.snmpsim.DataDirectory;
-import de.sid.verbund.monitoring.snmpsim.RecordTable;
 import de.sid.verbund.monitoring.snmpsim.ReplayAgent;
-import de.sid.verbund.testsupport.SharedData;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,11 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.snmp4j.PDU;
 
 /**
@@ -46,49 +39,48 @@ import org.snmp4j.PDU;
  *       changes its poller more than twice.</li>
  *   <li>Throughout: no slot of any device is polled twice (by one node or two).</li>
  * </ul>
+ * The nodes, the agent and the devices are the {@link SharedCluster}'s (booted once for all cluster
+ * classes, the devices polled since); this class looks at the agent's requests from its own start on.
+ * Between two kills it waits for real conditions, not fixed times: the survivors have declared the
+ * killed member dead before it is started again (so the new process cannot take its place before
+ * the failover happened), and the restarted node polls devices again before the next kill.
  */
+@ExtendWith(SharedCluster.Use.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Order(SharedCluster.ORDER + 1)
 class ClusterFailoverIT {
-    private static final int NODES = 3;
-    private static final int DEVICES = 300;
-    private static final long INTERVAL_MS = 10_000;
+    private static final int NODES = SharedCluster.NODES;
+    private static final int DEVICES = SharedCluster.DEVICES;
+    private static final long INTERVAL_MS = SharedCluster.INTERVAL_MS;
     private static final int KILLS = 10;
     /** The bound on failover, plus one second for a machine shared with builds. */
     private static final long FAILOVER_BOUND_MS = 5_000 + 1_000;
-    private static final Duration BOOT = Duration.ofMinutes(3);
+    private static final Duration BOOT = SharedCluster.BOOT;
     private static final String SYS_OBJECT_ID = "1.3.6.1.2.1.1.2.0";
 
-    private ClusterNodes cluster;
-    private ReplayAgent agent;
-    private final ConcurrentLinkedQueue<ReplayAgent.Request> requests = new ConcurrentLinkedQueue<>();
+    private final ClusterNodes cluster;
+    /** The agent's requests since the cluster started. */
+    private final Collection<ReplayAgent.Request> requests;
+    /** Requests before this are earlier tests' (epoch ms). */
+    private final long since = System.currentTimeMillis();
     /** Device id by community (dev0 … dev299), read back from the inventory. */
     private final Map<String, String> deviceIds = new HashMap<>();
 
-    @AfterEach
-    void tearDown() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (agent != null) {
-            agent.close();
-        }
+    ClusterFailoverIT(SharedCluster shared) {
+        this.cluster = shared.cluster();
+        this.requests = shared.requests();
+    }
+
+    @BeforeAll
+    void steady() {
+        readDeviceIds();
+        awaitSteady(Set.of(1, 2, 3));
     }
 
     @Test
     void killedAndPausedNodesHandTheirDevicesOverWithinFiveSecondsAndNoSlotIsPolledTwice() throws Exception {
         long t0 = System.nanoTime();
-        startAgent();
-        cluster = ClusterNodes.unpack(NODES);
-        cluster.javaOption("hazelcast.merge.first.run.delay.seconds", "5")
-                .javaOption("hazelcast.merge.next.run.delay.seconds", "5")
-                .setAll("de.sid.verbund.monitoring.poller.cfg", "sync.interval.s", 3)
-                .setAll("de.sid.verbund.monitoring.devices.cfg", "file", "");
-        writeDevicesFile(cluster.node(1).home().resolve("etc/verbund-devices.yaml"));
-        ClusterNodes.set(cluster.node(1), "de.sid.verbund.monitoring.devices.cfg", "file", "etc/verbund-devices.yaml");
-        cluster.startAll(BOOT);
-        cluster.awaitMembers(NODES, BOOT);
-        readDeviceIds();
-        awaitSteady(Set.of(1, 2, 3));
-        System.out.printf("cluster of %d nodes polling %d devices after %.0f s%n", NODES, DEVICES, (System.nanoTime() - t0) / 1e9);
+        System.out.printf("cluster of %d nodes polling %d devices%n", NODES, DEVICES);
 
         List<Kill> kills = new ArrayList<>();
         for (int k = 0; k < KILLS; k++) {
@@ -96,13 +88,23 @@ class ClusterFailoverIT {
             long at = System.currentTimeMillis();
             cluster.kill(victim);
             kills.add(new Kill(victim, at));
-            Thread.sleep(3_000); // the survivors notice; a restart right away would take its place
+            // the survivors declare it dead (max.no.heartbeat.s); a restart before would take its place
+            awaitSurvivorsSee(victim, NODES - 1);
+            long restartAt = System.currentTimeMillis();
             cluster.start(victim);
             cluster.awaitHealthy(victim, BOOT);
             cluster.awaitMembers(NODES, BOOT);
-            Thread.sleep(3_000); // partitions settle on the rejoined member
+            // partitions settle on the rejoined member: all three poll again
+            long rejoinedAt = System.currentTimeMillis();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> sourcesPollingSince(rejoinedAt) == NODES);
+            System.out.printf("kill %2d: node %d dead for the others after %d ms, restarted and polling again %d ms later%n",
+                    k + 1, victim, restartAt - at, System.currentTimeMillis() - restartAt);
         }
-        Thread.sleep(INTERVAL_MS + 2_000); // the last kill's devices are all due once more
+        // the last kill's devices are all polled again by the survivors
+        Kill lastKill = kills.get(kills.size() - 1);
+        await().atMost(Duration.ofMillis(3 * INTERVAL_MS)).pollInterval(Duration.ofMillis(500))
+                .until(() -> failover(lastKill.atMillis()).notPolledAgain().isEmpty());
 
         Map<String, Integer> changesBefore = pollerChanges(0, Long.MAX_VALUE);
         List<Long> failovers = new ArrayList<>();
@@ -124,7 +126,6 @@ class ClusterFailoverIT {
 
         // a node paused for longer than the failure timeout, then continued
         int paused = 2;
-        Thread.sleep(2_000);
         long pauseAt = System.currentTimeMillis();
         cluster.pause(paused);
         Thread.sleep(20_000);
@@ -178,33 +179,6 @@ class ClusterFailoverIT {
     private record Failover(int source, int devices, long worstMs, long medianMs, long allBackMs, List<String> notPolledAgain) {
     }
 
-    private void startAgent() throws IOException {
-        Path dir = Files.createDirectories(Path.of("target", "cluster-agent-" + UUID.randomUUID().toString().substring(0, 8)));
-        Files.copy(SharedData.data("snmprec").resolve("netmanplus_204.snmprec"), dir.resolve("ups.snmprec"));
-        RecordTable table = DataDirectory.load(dir).tables().get("ups");
-        Map<String, RecordTable> tables = new HashMap<>();
-        for (int i = 0; i < DEVICES; i++) {
-            tables.put("dev" + i, table);
-        }
-        agent = ReplayAgent.start(tables, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
-        agent.observe(requests::add);
-    }
-
-    private void writeDevicesFile(Path file) throws IOException {
-        StringBuilder y = new StringBuilder("credentials:\n");
-        for (int i = 0; i < DEVICES; i++) {
-            y.append("- {name: dev").append(i).append(", version: v2c, community: dev").append(i).append("}\n");
-        }
-        y.append("devices:\n");
-        for (int i = 0; i < DEVICES; i++) {
-            y.append("- {name: dev-").append(i).append(", address: 127.0.0.1, port: ").append(agent.address().getPort())
-                    .append(", site: sim, kind: ups, interval: ").append(INTERVAL_MS / 1000)
-                    .append(", profiles: [system], credential: dev").append(i).append("}\n");
-        }
-        Files.writeString(file, y);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    }
-
     private void readDeviceIds() {
         await().atMost(BOOT).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> {
             deviceIds.clear();
@@ -233,16 +207,34 @@ class ClusterFailoverIT {
         });
     }
 
+    /** Waits until the running nodes other than {@code dead} see {@code members} members. */
+    private void awaitSurvivorsSee(int dead, int members) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
+            for (ClusterNodes.Node n : cluster.nodes()) {
+                if (n.number() != dead && cluster.memberCount(n.number()) != members) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    /** @return how many nodes (SNMP source ports) started polls since {@code from} (epoch ms) */
+    private long sourcesPollingSince(long from) {
+        return requests.stream().filter(r -> r.epochMillis() >= from && isPollStart(r)).map(r -> r.source().getPort())
+                .distinct().count();
+    }
+
     private static boolean isPollStart(ReplayAgent.Request r) {
         return r.pduType() == PDU.GET && r.oids().contains(SYS_OBJECT_ID);
     }
 
-    /** Poll starts, each once (a retry re-sends the same request-id), in arrival order. */
+    /** Poll starts since this class began, each once (a retry re-sends the same request-id), in arrival order. */
     private List<ReplayAgent.Request> pollStarts() {
         Set<String> seen = new HashSet<>();
         List<ReplayAgent.Request> out = new ArrayList<>();
         for (ReplayAgent.Request r : requests) {
-            if (isPollStart(r) && seen.add(r.source() + "/" + r.requestId())) {
+            if (r.epochMillis() >= since && isPollStart(r) && seen.add(r.source() + "/" + r.requestId())) {
                 out.add(r);
             }
         }
@@ -330,7 +322,7 @@ class ClusterFailoverIT {
                 .collect(Collectors.joining(", "));
     }
 
-    /** The agent's view over the whole test: for each device and slot, at most one poll, from whichever node. */
+    /** The agent's view over the whole test (from its start on): for each device and slot, at most one poll, from whichever node. */
     private void assertNoSlotPolledTwice() {
         Map<String, Map<Long, Integer>> bySlot = new HashMap<>();
         List<String> doubles = new ArrayList<>();

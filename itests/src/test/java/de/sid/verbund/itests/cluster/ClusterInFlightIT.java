@@ -46,13 +46,13 @@ import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.apache.activemq.artemis.reader.TextMessageUtil;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two cases of issue #7 on three real nodes ({@link ClusterNodes}) sharing one PostgreSQL schema and
@@ -76,14 +76,16 @@ import org.junit.jupiter.api.TestMethodOrder;
  *       one ledger segment per event, each VM's segments without overlap, its meter in the state of
  *       its last event, nothing parked.</li>
  * </ol>
- * One cluster start for both; figures (boot, create rate, time until every order settled after the
- * kill) are printed.
+ * Both on the {@link SharedCluster} (booted once for all cluster classes; the killed node is started
+ * again by the next class that needs it); figures (create rate, time until every order settled after
+ * the kill) are printed.
  */
+@ExtendWith(SharedCluster.Use.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Order(SharedCluster.ORDER + 3)
 class ClusterInFlightIT {
     private static final int NODES = 3;
-    private static final Duration BOOT = Duration.ofMinutes(4);
     private static final Duration SETTLE = Duration.ofMinutes(3);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
@@ -111,8 +113,8 @@ class ClusterInFlightIT {
     /** VM states that hold capacity (compute's HOLDING). */
     private static final String HOLDING = "'PROVISIONING', 'RUNNING', 'PAUSED', 'STOPPED', 'UNKNOWN'";
 
-    private SharedBroker broker;
-    private ClusterNodes cluster;
+    private final SharedBroker broker;
+    private final ClusterNodes cluster;
     private final Set<Integer> live = ConcurrentHashMap.newKeySet();
     private final Map<String, String> authorities = new HashMap<>();
     /**
@@ -122,13 +124,14 @@ class ClusterInFlightIT {
      */
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
+    ClusterInFlightIT(SharedCluster shared) {
+        this.cluster = shared.cluster();
+        this.broker = shared.broker();
+    }
+
     @BeforeAll
     void startCluster() throws Exception {
         long t0 = System.nanoTime();
-        cluster = ClusterNodes.unpack(NODES);
-        broker = SharedBroker.start(cluster.root().resolve("broker"), Duration.ofMinutes(1)).configure(cluster);
-        cluster.startAll(BOOT);
-        cluster.awaitMembers(NODES, BOOT);
         for (int n = 1; n <= NODES; n++) {
             live.add(n);
         }
@@ -144,18 +147,8 @@ class ClusterInFlightIT {
         }
         assertThat(authorities).containsKeys("Staatsministerium der Finanzen", "Landesamt für Steuern",
                 "Statistisches Landesamt");
-        System.out.printf("three nodes on one PostgreSQL schema and the shared broker (pid %d) up after %.0f s%n",
+        System.out.printf("three nodes on one PostgreSQL schema and the shared broker (pid %d): users and tokens after %.0f s%n",
                 broker.pid(), (System.nanoTime() - t0) / 1e9);
-    }
-
-    @AfterAll
-    void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
     }
 
     // --- case 1 ---------------------------------------------------------------------------------------------

@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
 
 /**
  * A cluster of real Verbund nodes on this machine for process-level tests: each node is the
- * distribution tar.gz unpacked into a directory of its own and run as {@code bin/karaf server},
+ * distribution tar.gz (unpacked once per build under {@code target/}, then copied) in a directory
+ * of its own, run as {@code bin/karaf server},
  * with its own HTTP, SSH, RMI, Hazelcast and Artemis ports (free ones), member id {@code node<N>}
  * (N from 1), all joined into one Hazelcast cluster of a fresh name and sharing one fresh schema
  * of the test PostgreSQL ({@code -Dverbund.test.postgres.url}, as {@code ./verbund test} passes).
@@ -49,7 +50,7 @@ import java.util.stream.Collectors;
  * Each node's console goes to {@code console.log} in its directory (under {@code target/}), kept
  * after the test for diagnosis. {@link #close()} kills every node that still runs.
  *
- * <p>Options before the start: {@link #useSharedBroker()} (one Artemis process for all nodes, as
+ * <p>Options before the start: {@link SharedBroker#configure} (one Artemis process for all nodes, as
  * {@code ./verbund run --cluster}), {@link #minClusterSize(int)} (split-brain protection),
  * {@link #ownLoopbackAddresses()} (a Hazelcast address per node, for {@link LoopbackPartition}).
  * Each node's database sessions carry its member id as {@code application_name}.
@@ -68,7 +69,6 @@ public final class ClusterNodes implements AutoCloseable {
     private final String databaseUrl;
     private final List<Node> nodes = new ArrayList<>();
     private final Map<String, String> javaOptions = new LinkedHashMap<>();
-    private Process broker;
 
     /** One node: its directory, ports and (while it runs) its process. */
     public static final class Node {
@@ -140,13 +140,10 @@ public final class ClusterNodes implements AutoCloseable {
         if (!Files.isRegularFile(dist)) {
             throw new IllegalStateException("no distribution at " + dist + " (build it: mvn -pl distribution -am package)");
         }
+        Path unpacked = unpacked(dist);
         for (int n = 1; n <= count; n++) {
             Path home = Files.createDirectories(root.resolve("node" + n));
-            Process tar = new ProcessBuilder("tar", "-xzf", dist.toString(), "-C", home.toString(), "--strip-components=1")
-                    .inheritIO().start();
-            if (tar.waitFor() != 0) {
-                throw new IOException("unpacking " + dist + " into " + home + " failed");
-            }
+            copy(unpacked, home);
             nodes.add(new Node(n, home));
         }
         for (Node n : nodes) {
@@ -168,6 +165,48 @@ public final class ClusterNodes implements AutoCloseable {
             set(n, "de.sid.verbund.persistence.cfg", "password.env", "VERBUND_DB_PASSWORD");
         }
         writeMembers();
+    }
+
+    /**
+     * The distribution unpacked once (per tar.gz: its size and time in the directory name) under
+     * {@code target/}, for {@link #copy} to every node of every cluster.
+     */
+    private static synchronized Path unpacked(Path dist) throws IOException, InterruptedException {
+        Path dir = Path.of("target", "verbund-unpacked-" + Files.size(dist) + "-" + Files.getLastModifiedTime(dist).toMillis())
+                .toAbsolutePath();
+        Path done = dir.resolve(".unpacked");
+        if (!Files.exists(done)) {
+            run(List.of("rm", "-rf", dir.toString()));
+            Files.createDirectories(dir);
+            run(List.of("tar", "-xzf", dist.toString(), "-C", dir.toString(), "--strip-components=1"));
+            Files.createFile(done);
+        }
+        return dir;
+    }
+
+    /**
+     * A node's directory from the unpacked distribution: {@code system/} (the bundle repository)
+     * and {@code lib/} hard-linked, as Karaf only reads them; everything else (etc/ the tests
+     * change, data/, bin/ …) copied.
+     */
+    private static void copy(Path unpacked, Path home) throws IOException, InterruptedException {
+        try (var entries = Files.list(unpacked)) {
+            for (Path e : entries.toList()) {
+                String name = e.getFileName().toString();
+                if (name.equals(".unpacked")) {
+                    continue;
+                }
+                boolean readOnly = name.equals("system") || name.equals("lib");
+                run(List.of("cp", readOnly ? "-al" : "-a", e.toString(), home.resolve(name).toString()));
+            }
+        }
+    }
+
+    private static void run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed");
+        }
     }
 
     /** Writes every node's {@code bind.address} and the member list ({@code address:port} of each). */
@@ -199,40 +238,6 @@ public final class ClusterNodes implements AutoCloseable {
      */
     public ClusterNodes minClusterSize(int size) {
         return setAll("de.sid.verbund.cluster.cfg", "min.cluster.size", size);
-    }
-
-    /**
-     * Starts the shared broker ({@code verbund-broker.jar}, system property {@code verbund.broker.jar})
-     * as a process of its own, journal under the cluster's directory, and points every node at it
-     * ({@code embedded = false}, as {@code ./verbund run --cluster} does). Stopped by {@link #close()}.
-     *
-     * @return the broker's URL
-     * @throws IllegalStateException when the jar is missing or the broker does not listen within a minute
-     */
-    public String useSharedBroker() throws IOException {
-        Path jar = Path.of(System.getProperty("verbund.broker.jar", ""));
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("no shared broker at '" + jar + "' (build it: mvn -pl bundles/messaging/messaging-broker package)");
-        }
-        int port = Ports.freeTcpPort();
-        Path log = root.resolve("broker.log");
-        broker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
-                jar.toString(), "--data", root.resolve("broker").toString(), "--listen", "127.0.0.1:" + port)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            if (!broker.isAlive()) {
-                throw new IllegalStateException("the shared broker ended; see " + log);
-            }
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        });
-        String url = "tcp://127.0.0.1:" + port;
-        setAll("de.sid.verbund.messaging.cfg", "embedded", false);
-        setAll("de.sid.verbund.messaging.cfg", "broker.url", url + "?connectionTTL=10000&clientFailureCheckPeriod=2000");
-        return url;
     }
 
     /**
@@ -534,17 +539,6 @@ public final class ClusterNodes implements AutoCloseable {
             if (node.karaf != null) {
                 node.karaf.descendants().forEach(ProcessHandle::destroyForcibly);
                 node.karaf.destroyForcibly();
-            }
-        }
-        if (broker != null) {
-            broker.destroy();
-            try {
-                if (!broker.waitFor(30, TimeUnit.SECONDS)) {
-                    broker.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                broker.destroyForcibly();
-                Thread.currentThread().interrupt();
             }
         }
     }

@@ -13,17 +13,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A network partition, two members against one (issue #7): three real nodes, each Hazelcast
  * member on a loopback address of its own, one PostgreSQL schema, the shared broker,
- * {@code min.cluster.size = 2}. nftables drops the Hazelcast traffic between one member and the
+ * {@code min.cluster.size = 2} ({@link SharedCluster}). nftables drops the Hazelcast traffic between one member and the
  * other two ({@link LoopbackPartition}); the database and the broker stay reachable for all.
  *
  * <ul>
- *   <li>The monthly invoice run of the previous month is held back by the test (its
- *       {@code billing_run} key) until the partition: the job's owner waits on the key. The member
+ *   <li>The monthly invoice run of the previous month is opened again and held back by the test
+ *       ({@link MonthlyRunFixture#reopenMonth()}) until the partition: the job's owner waits on it. The member
  *       cut off is one that does not own the job.</li>
  *   <li>Cut off, that member refuses changes (REST 503 {@code no-quorum}: an authority, a billing
  *       run, a finalisation) while reads work; its scheduled check of the monthly run comes and
@@ -38,50 +40,50 @@ import org.junit.jupiter.api.Test;
  * Measured and printed: how long after the cut the member refuses, how long the merge takes
  * after healing, and when the majority closed the month.
  */
+@ExtendWith(SharedCluster.Use.class)
+@Order(SharedCluster.ORDER + 2)
 class ClusterPartitionIT {
-    private static final Duration BOOT = Duration.ofMinutes(4);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SKIPPED = MonthlyRunFixture.SKIPPED;
     private static final String NO_QUORUM = "urn:verbund:problem:no-quorum";
 
-    private ClusterNodes cluster;
+    private final SharedCluster shared;
+    private final ClusterNodes cluster;
     private LoopbackPartition partition;
+
+    ClusterPartitionIT(SharedCluster shared) {
+        this.shared = shared;
+        this.cluster = shared.cluster();
+    }
 
     @AfterEach
     void tearDown() {
         if (partition != null) {
             partition.close();
         }
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test
     void theCutOffMemberRefusesChangesTheMajorityClosesTheMonthOnceAndAllMergeAfterHealing() throws Exception {
         long t0 = System.nanoTime();
-        cluster = ClusterNodes.unpack(3).ownLoopbackAddresses().minClusterSize(2);
-        String broker = cluster.useSharedBroker();
+        String broker = shared.broker().url();
         MonthlyRunFixture billing = new MonthlyRunFixture(cluster);
-        billing.configureNodes();
-        MonthlyRunFixture.Hold[] runRow = new MonthlyRunFixture.Hold[1];
-        try {
-            cluster.startAll(BOOT, () -> runRow[0] = billing.holdRunRow());
-            cluster.awaitMembers(3, BOOT);
-            Thread.sleep(3_000); // partitions settle on the three
+        String done = "Monthly billing run of " + billing.period + " done";
+        Map<Integer, Integer> doneBefore = logCounts(done);
+        // the month is open again, its run held until the partition
+        try (MonthlyRunFixture.RunHold runRow = billing.reopenMonth()) {
             Map<Integer, Integer> checksBefore = skippedChecks();
-            System.out.printf("partition: 3 nodes up after %.0f s%n", seconds(t0));
 
-            billing.createAuthorities(1, "Teil-Behörde", 4);
-            Map<String, String> authorities = billing.authorities(1);
+            shared.usageGiven(billing.createAuthorities(1, "Teil-Behörde", 4));
+            Map<String, String> authorities = shared.billedAuthorities(1);
             List<String> vms = billing.publishUsage(broker, new ArrayList<>(authorities.keySet()));
             billing.awaitMetered(vms, Duration.ofMinutes(2));
 
-            // every node checks the job at least every 60 s: the owner tries and waits on the key, the others skip
+            // every node checks the job every run.check.s: the owner tries and waits on the key, the others skip
             List<Integer> owners = new ArrayList<>();
             await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).until(() -> {
                 owners.clear();
-                owners.addAll(nodesWaitingOn(billing, runRow[0]));
+                owners.addAll(nodesWaitingOn(billing, runRow));
                 Map<Integer, Integer> checks = skippedChecks();
                 return cluster.nodes().stream().allMatch(n -> owners.contains(n.number())
                         || checks.get(n.number()) > checksBefore.get(n.number()));
@@ -128,17 +130,16 @@ class ClusterPartitionIT {
             // the cut-off node's next scheduled check: no quorum, so it does not try the run (the month is still open)
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> skippedChecks().get(x) > checksAtRefusal);
-            assertThat(nodesWaitingOn(billing, runRow[0])).as("nodes waiting to run the month").doesNotContain(x);
+            assertThat(nodesWaitingOn(billing, runRow)).as("nodes waiting to run the month").doesNotContain(x);
             assertThat(billing.runRows()).isZero();
             System.out.printf("node %d skipped its scheduled check of the monthly run %.1f s after the cut%n", x, seconds(cutAt));
 
             // the month is let go: the majority's owner runs it during the partition
             long releasedAt = System.nanoTime();
-            runRow[0].close();
+            runRow.close();
             await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(200)).until(() -> billing.runRows() == 1);
-            String done = "Monthly billing run of " + billing.period + " done";
             List<Integer> ranIt = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> nodesLogging(done), l -> !l.isEmpty());
+                    .until(() -> nodesLogging(done, doneBefore), l -> !l.isEmpty());
             System.out.printf("the majority closed %s %.1f s after the key was let go (node %s)%n", billing.period,
                     seconds(releasedAt), ranIt);
             assertThat(ranIt).as("nodes that ran the month").hasSize(1).doesNotContain(x);
@@ -169,14 +170,10 @@ class ClusterPartitionIT {
             assertThat(cluster.get(x, "/api/cluster").path("quorum").asBoolean()).isTrue();
             assertThat(billing.finalizeAll(allocations, x).values()).as("allocations finalised by node %d", x).containsOnly(200);
 
-            assertThat(nodesLogging(done)).as("nodes that ran the month").isEqualTo(ranIt);
+            assertThat(nodesLogging(done, doneBefore)).as("nodes that ran the month").isEqualTo(ranIt);
             billing.assertClosedOnce(authorities);
             System.out.printf("partition: node %d refused after %.1f s, merge after %.1f s, month closed once (%d documents, "
                     + "numbers without a gap); whole test %.0f s%n", x, refusingS, mergeS, drafts.size(), seconds(t0));
-        } finally {
-            if (runRow[0] != null) {
-                runRow[0].close();
-            }
         }
     }
 
@@ -194,18 +191,22 @@ class ClusterPartitionIT {
         return out;
     }
 
-    private List<Integer> nodesWaitingOn(MonthlyRunFixture billing, MonthlyRunFixture.Hold hold) throws Exception {
+    private List<Integer> nodesWaitingOn(MonthlyRunFixture billing, MonthlyRunFixture.RunHold hold) throws Exception {
         return billing.waitingOn(hold.pid()).stream().filter(w -> w.node() != null && w.node().matches("node\\d+"))
                 .map(w -> Integer.parseInt(w.node().substring("node".length())))
                 .distinct().sorted().toList();
     }
 
-    private List<Integer> nodesLogging(String text) throws IOException {
-        List<Integer> out = new ArrayList<>();
+    /** @return the nodes whose log has more lines with {@code text} than {@code before} */
+    private List<Integer> nodesLogging(String text, Map<Integer, Integer> before) throws IOException {
+        Map<Integer, Integer> now = logCounts(text);
+        return cluster.nodes().stream().map(ClusterNodes.Node::number).filter(n -> now.get(n) > before.get(n)).toList();
+    }
+
+    private Map<Integer, Integer> logCounts(String text) throws IOException {
+        Map<Integer, Integer> out = new HashMap<>();
         for (ClusterNodes.Node n : cluster.nodes()) {
-            if (!cluster.logLines(n.number(), text).isEmpty()) {
-                out.add(n.number());
-            }
+            out.put(n.number(), cluster.logLines(n.number(), text).size());
         }
         return out;
     }

@@ -5,19 +5,22 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A node dies in the middle of the monthly invoice run (issue #7): three real nodes on one
- * PostgreSQL schema and the shared broker, {@code min.cluster.size = 2}.
+ * PostgreSQL schema and the shared broker, {@code min.cluster.size = 2} ({@link SharedCluster}).
  *
  * <ol>
- *   <li>The test holds the previous month's {@code billing_run} key while nodes 2 and 3 join, so
- *       the run cannot start before the month's usage is in: authorities are created over REST
- *       and two hours of a VM per authority are published on the broker as compute would.</li>
+ *   <li>The test opens the previous month again and holds its run ({@link MonthlyRunFixture#reopenMonth()}),
+ *       so the run cannot start before the month's usage is in: authorities are created over REST
+ *       and two hours of a VM per authority (the seeded ones, those of earlier tests and its own)
+ *       are published on the broker as compute would.</li>
  *   <li>The job's owner waits on that key. The test then holds the key of the SID's
  *       counter-entry (the run's last document) and lets the first go: the owner's run inserts
  *       the {@code billing_run} row, writes every authority's draft and waits there, its
@@ -25,54 +28,52 @@ import org.junit.jupiter.api.Test;
  *       {@code billing_invoice}, {@code billing_invoice_line}).</li>
  *   <li>That node gets SIGKILL; the test lets the counter-entry key go. The dead node's
  *       transaction is rolled back by PostgreSQL, and another node completes the run (its log says
- *       so; the killed one never did) at its next check at the latest: the nodes check every 60 s
+ *       so; the killed one never did) at its next check at the latest: the nodes check every 10 s
  *       here ({@code run.check.s}; the default is an hour). The time from the kill is printed.</li>
  *   <li>One {@code billing_run} row, one document per authority, none left of the dead run; the
  *       survivors finalise them in parallel and the numbers have no gap.</li>
  * </ol>
  */
+@ExtendWith(SharedCluster.Use.class)
+@Order(SharedCluster.ORDER + 4)
 class MonthlyRunFailoverIT {
-    private static final Duration BOOT = Duration.ofMinutes(4);
     private static final String DONE = "Monthly billing run of ";
 
-    private ClusterNodes cluster;
+    private final SharedCluster shared;
+    private final ClusterNodes cluster;
 
-    @AfterEach
-    void tearDown() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    MonthlyRunFailoverIT(SharedCluster shared) {
+        this.shared = shared;
+        this.cluster = shared.cluster();
     }
 
     @Test
     void anotherNodeCompletesTheMonthlyRunOfAKilledNodeAndTheMonthIsClosedOnce() throws Exception {
         long t0 = System.nanoTime();
-        cluster = ClusterNodes.unpack(3);
-        String broker = cluster.useSharedBroker();
-        cluster.minClusterSize(2);
+        String broker = shared.broker().url();
         MonthlyRunFixture billing = new MonthlyRunFixture(cluster);
-        billing.configureNodes();
-        MonthlyRunFixture.Hold[] runRow = new MonthlyRunFixture.Hold[1];
-        try {
-            // node 1 alone has no quorum and runs no job: the key is held before the others join
-            cluster.startAll(BOOT, () -> runRow[0] = billing.holdRunRow());
-            cluster.awaitMembers(3, BOOT);
-            System.out.printf("monthly run failover: 3 nodes up after %.0f s%n", seconds(t0));
-
-            billing.createAuthorities(1, "Lauf-Behörde", 6);
-            Map<String, String> authorities = billing.authorities(2);
+        String done = DONE + billing.period + " done";
+        Map<Integer, Integer> doneBefore = new HashMap<>();
+        for (ClusterNodes.Node n : cluster.nodes()) {
+            doneBefore.put(n.number(), billing.logCount(n.number(), done));
+        }
+        // the month is open again, its run held until the month's usage is in
+        try (MonthlyRunFixture.RunHold runRow = billing.reopenMonth()) {
+            List<String> created = billing.createAuthorities(1, "Lauf-Behörde", 6);
+            shared.usageGiven(created);
+            Map<String, String> authorities = shared.billedAuthorities(2);
             List<String> vms = billing.publishUsage(broker, new ArrayList<>(authorities.keySet()));
             billing.awaitMetered(vms, Duration.ofMinutes(2));
-            // the job's owner checks at least every 60 s: it waits on the held key
+            // the job's owner checks every run.check.s: it waits on the held month
             await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> !billing.waitingOn(runRow[0].pid()).isEmpty());
+                    .until(() -> !billing.waitingOn(runRow.pid()).isEmpty());
             System.out.printf("monthly run of %s due for %d authorities (%s waiting on the held billing_run key)%n",
-                    billing.period, authorities.size(), billing.waitingOn(runRow[0].pid()));
+                    billing.period, authorities.size(), billing.waitingOn(runRow.pid()));
 
             int victim;
             long killedAt;
             try (MonthlyRunFixture.Hold counter = billing.holdCounterEntry()) {
-                runRow[0].close();
+                runRow.close();
                 MonthlyRunFixture.Waiter running = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                         .until(() -> billing.waitingOn(counter.pid()), l -> !l.isEmpty()).get(0);
                 victim = Integer.parseInt(running.node().substring("node".length()));
@@ -89,14 +90,13 @@ class MonthlyRunFailoverIT {
             await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(200)).until(() -> billing.runRows() == 1);
             double completedS = seconds(killedAt);
             List<Integer> survivors = cluster.nodes().stream().map(ClusterNodes.Node::number).filter(n -> n != victim).toList();
-            String done = DONE + billing.period + " done";
             // the log line follows the commit
             List<Integer> ranIt = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> nodesLogging(survivors, done), l -> !l.isEmpty());
+                    .until(() -> nodesLogging(billing, survivors, done, doneBefore), l -> !l.isEmpty());
             System.out.printf("SIGKILL of node %d in the middle of the run: node(s) %s completed it %.1f s later%n",
                     victim, ranIt, completedS);
             assertThat(ranIt).as("the survivor that ran the month").hasSize(1);
-            assertThat(cluster.logLines(victim, done)).as("the killed node's log").isEmpty();
+            assertThat(billing.logCount(victim, done)).as("lines of the killed node's log").isEqualTo(doneBefore.get(victim));
 
             List<MonthlyRunFixture.Doc> drafts = billing.documents();
             assertThat(drafts).as("drafts of %s", billing.period).hasSize(authorities.size() + 1)
@@ -108,17 +108,15 @@ class MonthlyRunFailoverIT {
                     drafts.size(), billing.documents().stream().map(MonthlyRunFixture.Doc::number).min(String::compareTo).orElse("-"),
                     billing.documents().stream().map(MonthlyRunFixture.Doc::number).max(String::compareTo).orElse("-"),
                     seconds(t0));
-        } finally {
-            if (runRow[0] != null) {
-                runRow[0].close();
-            }
         }
     }
 
-    private List<Integer> nodesLogging(List<Integer> nodes, String text) throws java.io.IOException {
+    /** @return the nodes whose log has more lines with {@code text} than {@code before} */
+    private List<Integer> nodesLogging(MonthlyRunFixture billing, List<Integer> nodes, String text, Map<Integer, Integer> before)
+            throws java.io.IOException {
         List<Integer> out = new ArrayList<>();
         for (int n : nodes) {
-            if (!cluster.logLines(n, text).isEmpty()) {
+            if (billing.logCount(n, text) > before.get(n)) {
                 out.add(n);
             }
         }

@@ -60,23 +60,28 @@ final class MonthlyRunFixture {
     private final ClusterNodes cluster;
     /** The month the scheduled run closes: the one before the current (Europe/Berlin). */
     final YearMonth period = YearMonth.now(BERLIN).minusMonths(1);
+    /** Since when the period is open: the start, or the last {@link #reopenMonth()}. */
+    private Instant openedAt = Instant.EPOCH;
 
     MonthlyRunFixture(ClusterNodes cluster) {
         this.cluster = cluster;
     }
 
     /**
-     * Before the nodes start: every node checks the monthly run every 60 s ({@code run.check.s},
+     * Before the nodes start: every node checks the monthly run every 10 s ({@code run.check.s},
      * its minimum; the default is an hour, so a run left by a dead node is completed within the
      * hour), and billing-core's {@code BillingComponent} logs at DEBUG, so that each check that
      * does not run the job here leaves a line in {@code karaf.log} ({@link #SKIPPED}).
      */
     void configureNodes() {
-        cluster.setAll("de.sid.verbund.billing.cfg", "run.check.s", 60);
+        cluster.setAll("de.sid.verbund.billing.cfg", "run.check.s", RUN_CHECK_S);
         cluster.setAll("org.ops4j.pax.logging.cfg", "log4j2.logger.verbundbilling.name",
                 "de.sid.verbund.billing.core.internal.BillingComponent");
         cluster.setAll("org.ops4j.pax.logging.cfg", "log4j2.logger.verbundbilling.level", "DEBUG");
     }
+
+    /** Seconds between the nodes' checks of the monthly run. */
+    static final int RUN_CHECK_S = 10;
 
     /** BillingComponent's DEBUG line for a scheduled check that does not run the job here. */
     static final String SKIPPED = "Monthly billing run: another member runs it, or this one has no quorum";
@@ -88,7 +93,7 @@ final class MonthlyRunFixture {
     }
 
     /** An uncommitted row of the test's own transaction; {@link #close()} rolls it back. */
-    final class Hold implements AutoCloseable {
+    final class Hold implements RunHold {
         private final Connection c;
         private final int pid;
         private boolean open = true;
@@ -108,8 +113,8 @@ final class MonthlyRunFixture {
             }
         }
 
-        /** @return the backend process id of the holding transaction */
-        int pid() {
+        @Override
+        public int pid() {
             return pid;
         }
 
@@ -130,6 +135,101 @@ final class MonthlyRunFixture {
     /** Holds the period's {@code billing_run} key: a scheduled run waits at its first statement. */
     Hold holdRunRow() throws SQLException {
         return new Hold("INSERT INTO billing_run (period, started_at) VALUES (?, CURRENT_TIMESTAMP)", period.toString());
+    }
+
+    /**
+     * Opens the period again in a cluster that may have closed it already (the {@link SharedCluster}
+     * runs its nodes for several tests, and the first scheduled check after the start closes the
+     * month): a transaction of the test locks {@code billing_run} against writers (SHARE ROW
+     * EXCLUSIVE: a run in progress ends first, every later run waits at its first statement, the
+     * INSERT of the period's row, as it would behind another node's uncommitted run) and deletes the
+     * period's row; the period's documents and the year's numbers are deleted and committed on a
+     * second connection while no run can start. The lock is the hold: {@link Reopened#close()}
+     * commits, and the waiting run inserts the row and closes the month. Every other table (the
+     * ledger of metered usage, the authorities) stays as it was: the run rates them again exactly
+     * as at the first close of a month.
+     *
+     * @throws IllegalStateException when the year has documents of another period (their numbers would clash)
+     */
+    Reopened reopenMonth() throws SQLException {
+        Connection hold = connect();
+        try {
+            hold.setAutoCommit(false);
+            int pid;
+            try (Statement s = hold.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                pid = rs.getInt(1);
+            }
+            try (Statement s = hold.createStatement()) {
+                s.execute("LOCK TABLE billing_run IN SHARE ROW EXCLUSIVE MODE");
+            }
+            openedAt = Instant.now().minusSeconds(1);
+            try (PreparedStatement ps = hold.prepareStatement("DELETE FROM billing_run WHERE period = ?")) {
+                ps.setString(1, period.toString());
+                ps.executeUpdate();
+            }
+            int year = period.getYear();
+            int others = count("SELECT count(*) FROM billing_invoice WHERE period <> ? AND number LIKE ?", period.toString(),
+                    year + "-%");
+            if (others > 0) {
+                throw new IllegalStateException(others + " documents of " + year + " belong to other periods than " + period);
+            }
+            try (Connection c = connect(); PreparedStatement lines = c.prepareStatement("DELETE FROM billing_invoice_line WHERE "
+                    + "invoice_id IN (SELECT id FROM billing_invoice WHERE period = ?)");
+                    PreparedStatement docs = c.prepareStatement("DELETE FROM billing_invoice WHERE period = ?");
+                    PreparedStatement numbers = c.prepareStatement("DELETE FROM billing_invoice_number WHERE number_year = ?")) {
+                c.setAutoCommit(false);
+                lines.setString(1, period.toString());
+                lines.executeUpdate();
+                docs.setString(1, period.toString());
+                docs.executeUpdate();
+                numbers.setInt(1, year);
+                numbers.executeUpdate();
+                c.commit();
+            }
+            return new Reopened(hold, pid);
+        } catch (SQLException | RuntimeException e) {
+            hold.close();
+            throw e;
+        }
+    }
+
+    /** The hold of a reopened month ({@link #reopenMonth()}); {@link #close()} commits it: the month may be run. */
+    final class Reopened implements RunHold {
+        private final Connection c;
+        private final int pid;
+        private boolean open = true;
+
+        private Reopened(Connection c, int pid) {
+            this.c = c;
+            this.pid = pid;
+        }
+
+        @Override
+        public int pid() {
+            return pid;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (open) {
+                open = false;
+                try {
+                    c.commit();
+                } finally {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    /** What keeps the scheduled run of the period waiting at its first statement until {@link #close()}. */
+    interface RunHold extends AutoCloseable {
+        /** @return the backend process id of the holding transaction */
+        int pid();
+
+        @Override
+        void close() throws SQLException;
     }
 
     /**
@@ -178,9 +278,19 @@ final class MonthlyRunFixture {
         return out;
     }
 
-    /** @return committed {@code billing_run} rows of the period */
+    /**
+     * @return committed {@code billing_run} rows of the period begun since it was opened (the row a
+     *         reopened month's hold has deleted but not yet committed is still visible to others, and
+     *         not counted)
+     */
     int runRows() throws SQLException {
-        return count("SELECT count(*) FROM billing_run WHERE period = ?", period.toString());
+        return count("SELECT count(*) FROM billing_run WHERE period = ? AND started_at >= ?", period.toString(),
+                java.sql.Timestamp.from(openedAt));
+    }
+
+    /** @return how many lines of node {@code n}'s log contain {@code text} (to compare with an earlier count) */
+    int logCount(int n, String text) throws java.io.IOException {
+        return cluster.logLines(n, text).size();
     }
 
     int count(String sql, Object... args) throws SQLException {

@@ -19,7 +19,7 @@ public @interface BillingConfig {
 
     @AttributeDefinition(name = "Monthly run check (s)", description = "How often the node checks whether the previous "
             + "month has had its scheduled run (it runs once per period across all nodes, on the 1st or at the first "
-            + "check after it)")
+            + "check after it); at least 10")
     long run_check_s() default 3600;
 
     @AttributeDefinition(name = "Correction horizon (months)", description = "Usage that arrives for a FINAL period at "
