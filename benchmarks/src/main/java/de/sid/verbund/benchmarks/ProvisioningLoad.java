@@ -29,25 +29,48 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>In this JVM, defines and starts the same domains (same sizes, same volume creation)
  *     directly through the libvirt provider on the same kind of test-driver hosts: the raw cost.</li>
  * </ol>
- * Prints VMs/s, p50/p99 latency of both and the cost ratio (wall time per VM).
+ * Prints VMs/s, p50/p99 latency of both and the cost ratio (wall time per VM). Wall time on a
+ * shared machine moves with whatever else runs, so it also prints CPU time per VM: this JVM's
+ * during the raw phase, and, with {@code --karaf-pid PID}, the node's during the REST phase
+ * plus its work still running when the phase ends (billing's metering of the events above all):
+ * with the pid, the raw phase starts only when the node has gone quiet (below 0.15 cores for two
+ * seconds in a row, at most 60 s), so that tail is counted for the REST side and does not slow the raw one.
  *
  * <p>Run against a running node: {@code ./verbund run}, then
  * {@code java -cp benchmarks/target/benchmarks.jar de.sid.verbund.benchmarks.ProvisioningLoad
- * [url] [vms] [hosts] [threads] [warmup]} (defaults http://localhost:8181 1000 10 8 500). Needs
+ * [url] [vms] [hosts] [threads] [warmup] [--karaf-pid PID]} (defaults http://localhost:8181 1000 10 8 500). Needs
  * Debian libvirt0. The test driver's pools hold 100 VMs of 1 GiB: hosts ≥ vms / 100.
  */
 public final class ProvisioningLoad {
     private ProvisioningLoad() {
     }
 
-    /** One phase's outcome: latencies of the successes, failures, wall seconds. */
-    private record Phase(List<Long> nanos, int failed, double seconds) {
+    /**
+     * One phase's outcome: latencies of the successes, failures, wall seconds, CPU seconds of this
+     * JVM and of the node ({@code NaN} without its pid) over the phase.
+     */
+    private record Phase(List<Long> nanos, int failed, double seconds, double ownCpu, double nodeCpu) {
         double perSecond() {
             return nanos.size() / seconds;
         }
     }
 
-    public static void main(String[] args) throws Exception {
+    /** @return the CPU seconds (user + system, all threads) a process used so far; {@code NaN} if unknown */
+    private static double cpu(ProcessHandle p) {
+        return p == null ? Double.NaN : p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+    }
+
+    private static ProcessHandle node;
+
+    public static void main(String[] argv) throws Exception {
+        List<String> rest0 = new ArrayList<>(List.of(argv));
+        int pidAt = rest0.indexOf("--karaf-pid");
+        if (pidAt >= 0) {
+            long pid = Long.parseLong(rest0.get(pidAt + 1));
+            node = ProcessHandle.of(pid).orElseThrow(() -> new IllegalArgumentException("no process " + pid));
+            rest0.subList(pidAt, pidAt + 2).clear();
+        }
+        String[] args = rest0.toArray(String[]::new);
         String url = args.length > 0 ? args[0] : "http://localhost:8181";
         int vms = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int hosts = args.length > 2 ? Integer.parseInt(args[2]) : 10;
@@ -66,14 +89,53 @@ public final class ProvisioningLoad {
             String run = UUID.randomUUID().toString().substring(0, 6);
             List<Path> nodes = load.registerHosts(run, hosts);
             Phase rest = rest(load, pool, run, vms);
+            double tail = quiet();
             Phase raw = raw(provider, pool, nodes, vms);
             print("REST create+start", rest, threads);
             print("raw libvirt define+start", raw, threads);
             System.out.printf("cost ratio (wall time per VM, REST / raw): %.2f%n",
                     (rest.seconds() / rest.nanos().size()) / (raw.seconds() / raw.nanos().size()));
+            double rawCpu = raw.ownCpu() / raw.nanos().size();
+            if (node != null) {
+                double nodeCpu = (rest.nodeCpu() + tail) / rest.nanos().size();
+                System.out.printf("CPU per VM: raw libvirt %.2f ms (this JVM); REST: node %.2f ms (%.2f during the phase, "
+                        + "%.2f after it), client %.2f ms; node / raw: %.2f; node during the raw phase: %.2f ms per VM%n",
+                        rawCpu * 1e3, nodeCpu * 1e3, rest.nodeCpu() / rest.nanos().size() * 1e3,
+                        tail / rest.nanos().size() * 1e3, rest.ownCpu() / rest.nanos().size() * 1e3, nodeCpu / rawCpu,
+                        raw.nodeCpu() / raw.nanos().size() * 1e3);
+            } else {
+                System.out.printf("CPU per VM: raw libvirt %.2f ms (this JVM); client of REST %.2f ms%n", rawCpu * 1e3,
+                        rest.ownCpu() / rest.nanos().size() * 1e3);
+            }
         } finally {
             pool.shutdown();
         }
+    }
+
+    /**
+     * Waits until the node uses less than 0.15 cores over a second (at most 60 s).
+     *
+     * @return the node's CPU seconds meanwhile; 0 without its pid
+     */
+    private static double quiet() throws InterruptedException {
+        if (node == null) {
+            return 0;
+        }
+        double start = cpu(node);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        double last = start;
+        int quietSeconds = 0;
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            double now = cpu(node);
+            // two quiet seconds in a row: on a loaded machine a busy node may get little CPU in one
+            quietSeconds = now - last < 0.15 ? quietSeconds + 1 : 0;
+            if (quietSeconds == 2) {
+                return now - start;
+            }
+            last = now;
+        }
+        return cpu(node) - start;
     }
 
     /** Creates {@code n} VMs of site {@code load} over REST; the hosts of {@code run} take them. */
@@ -81,6 +143,8 @@ public final class ProvisioningLoad {
         String tenant = UUID.randomUUID().toString();
         List<Long> nanos = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger failures = new AtomicInteger();
+        double own0 = cpu(ProcessHandle.current());
+        double node0 = cpu(node);
         long t0 = System.nanoTime();
         List<Future<?>> fs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -101,7 +165,8 @@ public final class ProvisioningLoad {
         for (Future<?> f : fs) {
             f.get();
         }
-        return new Phase(nanos, failures.get(), (System.nanoTime() - t0) / 1e9);
+        return new Phase(nanos, failures.get(), (System.nanoTime() - t0) / 1e9, cpu(ProcessHandle.current()) - own0,
+                cpu(node) - node0);
     }
 
     /** Defines and starts {@code n} domains directly, round-robin over fresh connections to the node files. */
@@ -112,6 +177,8 @@ public final class ProvisioningLoad {
         }
         List<Long> nanos = Collections.synchronizedList(new ArrayList<>());
         List<Future<?>> fs = new ArrayList<>();
+        double own0 = cpu(ProcessHandle.current());
+        double node0 = cpu(node);
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             HypervisorConnection c = conns.get(i % conns.size());
@@ -128,7 +195,8 @@ public final class ProvisioningLoad {
         for (Future<?> f : fs) {
             f.get();
         }
-        Phase p = new Phase(nanos, 0, (System.nanoTime() - t0) / 1e9);
+        Phase p = new Phase(nanos, 0, (System.nanoTime() - t0) / 1e9, cpu(ProcessHandle.current()) - own0,
+                cpu(node) - node0);
         conns.forEach(HypervisorConnection::close);
         return p;
     }

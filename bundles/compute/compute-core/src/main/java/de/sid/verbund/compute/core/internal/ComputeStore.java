@@ -554,7 +554,21 @@ final class ComputeStore {
      * @return false when the VM is no longer PROVISIONING (deleted meanwhile)
      */
     boolean created(Vm provisioning, DomainEvent created, DomainEvent running) {
-        return transition(provisioning.id(), provisioning.hostId(), VmState.RUNNING, (vm, version) -> vm.state() == VmState.PROVISIONING, created, running);
+        // one compare-and-set statement: RUNNING holds the capacity PROVISIONING held, so neither
+        // the host's lock nor a read of the row is needed (a create's hottest transaction)
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE compute_vm SET state = 'RUNNING', "
+                    + "state_version = state_version + 1 WHERE id = ? AND host_id = ? AND state = 'PROVISIONING'")) {
+                ps.setString(1, provisioning.id());
+                ps.setString(2, provisioning.hostId());
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            record(c, created);
+            record(c, running);
+            return true;
+        });
     }
 
     /**

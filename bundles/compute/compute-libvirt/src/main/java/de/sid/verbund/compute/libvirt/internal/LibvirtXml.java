@@ -43,6 +43,15 @@ final class LibvirtXml {
         }
     });
 
+    /**
+     * A serialising transformer per thread, set up once: looking up the {@link TransformerFactory}
+     * (a service-loader search through the class path, slow in OSGi) and making a transformer
+     * per document was about a third of a define's CPU. A transformer is not thread-safe; its
+     * output properties stay as set here, and the identity transform keeps no state between
+     * documents.
+     */
+    private static final ThreadLocal<Transformer> TRANSFORMER = ThreadLocal.withInitial(LibvirtXml::newTransformer);
+
     private LibvirtXml() {
     }
 
@@ -314,6 +323,18 @@ final class LibvirtXml {
 
     private static String write(Document doc) {
         try {
+            StringWriter out = new StringWriter();
+            TRANSFORMER.get().transform(new DOMSource(doc), new StreamResult(out));
+            return out.toString();
+        } catch (TransformerException | RuntimeException e) {
+            // a failed transformer is not trusted with the next document
+            TRANSFORMER.remove();
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+    }
+
+    private static Transformer newTransformer() {
+        try {
             TransformerFactory tf = TransformerFactory.newInstance();
             tf.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
             tf.setAttribute(XMLConstants.ACCESS_EXTERNAL_STYLESHEET, "");
@@ -321,9 +342,7 @@ final class LibvirtXml {
             t.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
             t.setOutputProperty(OutputKeys.INDENT, "yes");
             t.setOutputProperty("{http://xml.apache.org/xslt}indent-amount", "2");
-            StringWriter out = new StringWriter();
-            t.transform(new DOMSource(doc), new StreamResult(out));
-            return out.toString();
+            return t;
         } catch (TransformerException e) {
             throw new IllegalStateException(e);
         }
