@@ -133,7 +133,9 @@ class ClusterFailoverIT {
         cluster.resume(paused);
         Failover pause = failover(pauseAt);
         int pausedSource = pause.source();
-        Set<String> pausedDevices = devicesPolledBy(pausedSource, pauseAt - INTERVAL_MS - 500);
+        // its devices: those it polled last before the pause (not those it handed on just before it,
+        // e.g. while the cluster still rebalanced after the last restart)
+        Set<String> pausedDevices = lastPolledBy(pausedSource, pauseAt - INTERVAL_MS - 500, pauseAt);
         cluster.awaitMembers(NODES, BOOT);
         // back in the cluster, it polls again
         await().atMost(Duration.ofSeconds(90)).until(() -> !devicesPolledBy(pausedSource, resumeAt + 1).isEmpty());
@@ -141,8 +143,11 @@ class ClusterFailoverIT {
         Thread.sleep(INTERVAL_MS + 2_000);
         long end = System.currentTimeMillis();
         Map<String, List<Integer>> pollers = pollersInOrder(pauseAt - INTERVAL_MS - 500, end);
-        long movedOnce = pausedDevices.stream().filter(c -> pollers.get(c).size() >= 2 && pollers.get(c).get(0) == pausedSource
-                && pollers.get(c).get(1) != pausedSource).count();
+        Map<String, List<Integer>> pollersSincePause = pollersInOrder(pauseAt, end);
+        long movedOnce = pausedDevices.stream().filter(c -> {
+            List<Integer> l = pollersSincePause.getOrDefault(c, List.of());
+            return !l.isEmpty() && l.get(0) != pausedSource;
+        }).count();
         long cameBack = pollers.values().stream().filter(l -> l.size() >= 2 && l.get(l.size() - 1) == pausedSource).count();
         int mostChanges = pollers.values().stream().mapToInt(l -> l.size() - 1).max().orElse(0);
         System.out.printf("SIGSTOP of node %d for %d s: its %d devices polled by others, worst %d ms late; %d moved away "
@@ -293,6 +298,18 @@ class ClusterFailoverIT {
     private Set<String> devicesPolledBy(int source, long since) {
         return pollStarts().stream().filter(r -> r.epochMillis() >= since && r.source().getPort() == source)
                 .map(ReplayAgent.Request::community).collect(Collectors.toSet());
+    }
+
+    /** @return the devices whose last poll in [{@code from}, {@code to}] (epoch ms) came from {@code source} */
+    private Set<String> lastPolledBy(int source, long from, long to) {
+        Map<String, Integer> last = new HashMap<>();
+        for (ReplayAgent.Request r : pollStarts()) {
+            if (r.epochMillis() >= from && r.epochMillis() <= to) {
+                last.put(r.community(), r.source().getPort());
+            }
+        }
+        return last.entrySet().stream().filter(e -> e.getValue() == source).map(Map.Entry::getKey)
+                .collect(Collectors.toSet());
     }
 
     /** @return by device, the sources that polled it in order, repeats folded */

@@ -159,6 +159,13 @@ class ClusterPartitionIT {
             cluster.awaitMembers(3, Duration.ofMinutes(3));
             double mergeS = seconds(healAt);
             System.out.printf("merged %.1f s after healing: %s%n", mergeS, memberCounts());
+            // every device is polled again after the merge (a lease left with a node that no longer
+            // polled the device once kept 2 of 300 unpolled for minutes)
+            long mergedAt = System.currentTimeMillis();
+            await("all devices polled after the merge").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> devicesPolledSince(mergedAt) == SharedCluster.DEVICES);
+            System.out.printf("all %d devices polled again within %.1f s of the merge%n", SharedCluster.DEVICES,
+                    (System.currentTimeMillis() - mergedAt) / 1000.0);
 
             // the formerly cut-off node reads the majority's writes and takes changes again
             JsonNode seen = cluster.get(x, "/api/authorities/" + majorityAuthority);
@@ -175,6 +182,14 @@ class ClusterPartitionIT {
             System.out.printf("partition: node %d refused after %.1f s, merge after %.1f s, month closed once (%d documents, "
                     + "numbers without a gap); whole test %.0f s%n", x, refusingS, mergeS, drafts.size(), seconds(t0));
         }
+    }
+
+    /** @return how many devices (communities) the agent saw a poll of (a GET of sysObjectID.0) start since {@code from} */
+    private long devicesPolledSince(long from) {
+        return shared.requests().stream()
+                .filter(r -> r.epochMillis() >= from && r.pduType() == org.snmp4j.PDU.GET
+                        && r.oids().contains("1.3.6.1.2.1.1.2.0"))
+                .map(r -> r.community()).distinct().count();
     }
 
     private static String authority(String prefix) {
