@@ -253,6 +253,8 @@ public final class ComputeServiceImpl implements ComputeService, AutoCloseable {
         }
         if (h.uri() == null || !LIBVIRT_URI.matcher(h.uri()).matches()) {
             errors.add("uri must be a libvirt URI such as qemu+ssh://kvm-1/system or test:///default");
+        } else {
+            de.sid.verbund.compute.spi.TestDriverUris.problem(h.uri()).ifPresent(p -> errors.add("uri: " + p));
         }
         if (h.site() == null || h.site().isBlank() || h.site().length() > 63) {
             errors.add("site must have 1-63 characters");

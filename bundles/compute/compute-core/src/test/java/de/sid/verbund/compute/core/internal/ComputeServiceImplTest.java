@@ -6,6 +6,7 @@ import static de.sid.verbund.compute.core.internal.ComputeFixture.awaitHost;
 import static de.sid.verbund.compute.core.internal.ComputeFixture.eventsOfVm;
 import static de.sid.verbund.compute.core.internal.ComputeFixture.testDriverUri;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
@@ -113,6 +114,26 @@ class ComputeServiceImplTest {
                 new NewHost("KVM_1", "kvm-1", "", java.math.BigDecimal.ZERO, null, -1L)), ProblemException.class);
         assertThat(invalid.type()).isEqualTo(ProblemType.BAD_REQUEST);
         assertThat(invalid.errors()).hasSize(5);
+    }
+
+    @Test
+    void aTestDriverUriMustNameANodeFileSoNoOtherFileIsReadOrQuoted() throws Exception {
+        java.nio.file.Path notANode = dir.resolve("domain.xml");
+        java.nio.file.Files.writeString(notANode, "<domain type='test'><name>secret-line</name></domain>");
+        for (String uri : List.of("test:///etc/shadow", "test:///etc/passwd", "test://" + notANode, "test:///no/such/node.xml",
+                "test://relative.xml")) {
+            ProblemException refused = catchThrowableOfType(() -> compute.registerHost(new NewHost("evil", uri, "ber-1",
+                    null, null, null)), ProblemException.class);
+            assertThat(refused.type()).as(uri).isEqualTo(ProblemType.BAD_REQUEST);
+            assertThat(refused.getMessage()).as(uri).contains("test-driver node file").doesNotContain("secret-line")
+                    .doesNotContain("root:");
+        }
+        assertThat(compute.hosts()).isEmpty();
+        // nor does the provider hand such a URI to libvirt (a host stored before this check)
+        assertThatThrownBy(() -> fixture.libvirt().connect("test:///etc/shadow"))
+                .isInstanceOf(de.sid.verbund.compute.spi.ComputeException.class).hasMessageContaining("test-driver node file");
+        // node files and the default hypervisor are fine
+        assertThat(enabledHost("kvm-1", kvm8Uri).uri()).isEqualTo(kvm8Uri);
     }
 
     @Test

@@ -105,6 +105,11 @@ public class LibvirtProvider implements ComputeProvider {
             throw new ComputeException(Kind.UNSUPPORTED, "host " + uri + ": not a libvirt URI this provider handles "
                     + SCHEMES, null);
         }
+        java.util.Optional<String> refused = de.sid.verbund.compute.spi.TestDriverUris.problem(uri.strip());
+        if (refused.isPresent()) {
+            // never handed to libvirt: its test driver would read any file with this process's rights
+            throw new ComputeException(Kind.UNSUPPORTED, "host " + uri + ": " + refused.get(), null);
+        }
         LibvirtEventLoop.start();
         StreamingConnect connect;
         try {
