@@ -426,7 +426,7 @@ final class DevicePolling implements MultiCollector {
             taken = false;
         }
         if (taken && (!s.active || s.generation.get() != gen)) {
-            releaseRaced(s); // handed over while the lease was taken
+            releaseLease(s); // handed over while the lease was taken
             return;
         }
         if (!taken) {
@@ -459,16 +459,11 @@ final class DevicePolling implements MultiCollector {
         s.samples = List.of();
         s.exposed = null;
         s.polled = false;
-        String id = s.device.id();
-        try {
-            leases.release(id);
-        } catch (RuntimeException e) {
-            LOG.debug("lease of device {} not released (it expires by itself): {}", s.device.name(), e.getMessage());
-        }
+        releaseLease(s);
     }
 
-    /** Ends a lease taken or claimed while the device was handed over (the hand-over's release came first). */
-    private void releaseRaced(State s) {
+    /** Ends this node's lease on the device (on a hand-over, or one taken or claimed while it was handed over). */
+    private void releaseLease(State s) {
         try {
             leases.release(s.device.id());
         } catch (RuntimeException e) {
@@ -555,7 +550,7 @@ final class DevicePolling implements MultiCollector {
             if (s.active && s.generation.get() == slot.gen()) {
                 return true;
             }
-            releaseRaced(s); // handed over while the claim ran
+            releaseLease(s); // handed over while the claim ran
             return false;
         }
         refusals.get(claim).incrementAndGet();
